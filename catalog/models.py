@@ -1,0 +1,290 @@
+"""The relational schema: SQLAlchemy 2 typed ORM classes.
+
+The schema lives here and in `migrations/` only; a test proves the two agree.
+ORM objects never leave the store: the snapshot reads rows into plain records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+int_pk = Annotated[int, mapped_column(Integer, primary_key=True)]
+slug = Annotated[str, mapped_column(String(64))]
+name = Annotated[str, mapped_column(String(200))]
+text = Annotated[str | None, mapped_column(Text)]
+
+MEANINGS = "('last', 'gone', 'by', 'not_before')"
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Mapped[int]:
+    """A foreign key column; RESTRICT so that a parent with children is never dropped silently."""
+    return mapped_column(
+        Integer, ForeignKey(target, ondelete="RESTRICT"), nullable=nullable, index=index
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CatalogRevision(Base):
+    """One row per load that changed something; the newest row is the catalog's revision."""
+
+    __tablename__ = "catalog_revisions"
+
+    id: Mapped[int_pk]
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    seed_sha256: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[text]
+
+
+class Source(Base):
+    """Where a fact comes from, and whether it was checked against the vendor's own text."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int_pk]
+    key: Mapped[slug] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[text]
+    verified: Mapped[bool] = mapped_column(Boolean)
+    read_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[text]
+
+
+class Publisher(Base):
+    __tablename__ = "publishers"
+
+    id: Mapped[int_pk]
+    slug: Mapped[slug] = mapped_column(unique=True)
+    name: Mapped[name]
+
+
+class TaskType(Base):
+    __tablename__ = "task_types"
+    __table_args__ = (
+        CheckConstraint("slug IN ('chat', 'completions', 'embeddings')", name="known_task"),
+    )
+
+    id: Mapped[int_pk]
+    slug: Mapped[slug] = mapped_column(unique=True)
+    name: Mapped[name]
+    endpoint_type: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ServingModeRow(Base):
+    __tablename__ = "serving_modes"
+    __table_args__ = (
+        CheckConstraint(
+            "slug IN ('pay_per_token', 'provisioned_throughput', 'external')", name="known_mode"
+        ),
+    )
+
+    id: Mapped[int_pk]
+    slug: Mapped[slug] = mapped_column(unique=True)
+    name: Mapped[name]
+    note: Mapped[text]
+
+
+class Provider(Base):
+    """Who serves models; `config_provider` is the slug used in external-model endpoint configs."""
+
+    __tablename__ = "providers"
+
+    id: Mapped[int_pk]
+    slug: Mapped[slug] = mapped_column(unique=True)
+    name: Mapped[name]
+    config_provider: Mapped[str | None] = mapped_column(String(64))
+    openai_api_type: Mapped[str | None] = mapped_column(String(64))
+    source_id: Mapped[int] = _fk("sources.id")
+    note: Mapped[text]
+
+
+class CustomModelRule(Base):
+    """A provider that accepts fine-tuned model names for one task."""
+
+    __tablename__ = "custom_model_rules"
+    __table_args__ = (UniqueConstraint("provider_id", "task_type_id"),)
+
+    id: Mapped[int_pk]
+    provider_id: Mapped[int] = _fk("providers.id", index=False)
+    task_type_id: Mapped[int] = _fk("task_types.id")
+    source_id: Mapped[int] = _fk("sources.id")
+    note: Mapped[text]
+
+
+class Architecture(Base):
+    """A model family that provisioned throughput can deploy."""
+
+    __tablename__ = "architectures"
+
+    id: Mapped[int_pk]
+    name: Mapped[name] = mapped_column(unique=True)
+    name_key: Mapped[name] = mapped_column(unique=True)
+    publisher_id: Mapped[int] = _fk("publishers.id")
+    license: Mapped[text]
+    embeddings_normalized: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[text]
+    source_id: Mapped[int] = _fk("sources.id")
+
+
+class ArchitectureTask(Base):
+    __tablename__ = "architecture_tasks"
+    __table_args__ = (UniqueConstraint("architecture_id", "task_type_id"),)
+
+    id: Mapped[int_pk]
+    architecture_id: Mapped[int] = _fk("architectures.id", index=False)
+    task_type_id: Mapped[int] = _fk("task_types.id")
+
+
+class ArchitectureAlias(Base):
+    """Another name of an architecture; also a prefix that Hugging Face style ids match."""
+
+    __tablename__ = "architecture_aliases"
+
+    id: Mapped[int_pk]
+    architecture_id: Mapped[int] = _fk("architectures.id")
+    alias: Mapped[name]
+    alias_key: Mapped[name] = mapped_column(unique=True)
+
+
+class Model(Base):
+    """One named model, identified by its provider's real identifier."""
+
+    __tablename__ = "models"
+
+    id: Mapped[int_pk]
+    name: Mapped[name] = mapped_column(unique=True)
+    name_key: Mapped[name] = mapped_column(unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    publisher_id: Mapped[int] = _fk("publishers.id")
+    family: Mapped[str | None] = mapped_column(String(200))
+    architecture_id: Mapped[int | None] = _fk("architectures.id", nullable=True)
+    license: Mapped[text]
+    embeddings_normalized: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[text]
+    source_id: Mapped[int] = _fk("sources.id")
+
+
+class Alias(Base):
+    """Another name for a model: display or translated names, prefixed ids, `-latest` pointers."""
+
+    __tablename__ = "aliases"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('display', 'translated', 'prefixed', 'latest', 'endpoint', 'other')",
+            name="known_kind",
+        ),
+    )
+
+    id: Mapped[int_pk]
+    model_id: Mapped[int] = _fk("models.id")
+    alias: Mapped[name]
+    alias_key: Mapped[name] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class Offering(Base):
+    """A model served by a provider in a serving mode for one task, with its lifecycle dates."""
+
+    __tablename__ = "offerings"
+    __table_args__ = (
+        UniqueConstraint("model_id", "provider_id", "serving_mode_id", "task_type_id"),
+        CheckConstraint(f"retires_meaning IN {MEANINGS}", name="retires_meaning"),
+        CheckConstraint(
+            "(retires_on IS NULL) = (retires_meaning IS NULL)", name="retires_date_has_meaning"
+        ),
+        CheckConstraint(
+            "(retires_on IS NULL) = (retires_source_id IS NULL)", name="retires_date_has_source"
+        ),
+        CheckConstraint(
+            "(deprecated_on IS NULL) = (deprecated_source_id IS NULL)",
+            name="deprecated_date_has_source",
+        ),
+        CheckConstraint(
+            "lifecycle_basis IS NULL OR lifecycle_basis IN ('active', 'unknown')",
+            name="lifecycle_basis",
+        ),
+        CheckConstraint(
+            "retires_on IS NOT NULL OR lifecycle_basis IS NOT NULL", name="lifecycle_stated"
+        ),
+        Index("ix_offerings_provider_id_serving_mode_id", "provider_id", "serving_mode_id"),
+    )
+
+    id: Mapped[int_pk]
+    model_id: Mapped[int] = _fk("models.id", index=False)
+    provider_id: Mapped[int] = _fk("providers.id", index=False)
+    serving_mode_id: Mapped[int] = _fk("serving_modes.id")
+    task_type_id: Mapped[int] = _fk("task_types.id")
+    endpoint_name: Mapped[str | None] = mapped_column(String(200), unique=True)
+    bedrock_provider: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[text]
+    source_id: Mapped[int] = _fk("sources.id")
+    lifecycle_basis: Mapped[str | None] = mapped_column(String(16))
+    lifecycle_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    lifecycle_note: Mapped[text]
+    deprecated_on: Mapped[dt.date | None] = mapped_column(Date)
+    deprecated_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    retires_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    retires_meaning: Mapped[str | None] = mapped_column(String(16))
+    retires_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    retires_note: Mapped[text]
+
+
+class LifecycleReport(Base):
+    """A second, disagreeing or regional retirement date for an offering, kept beside the primary."""
+
+    __tablename__ = "lifecycle_reports"
+    __table_args__ = (
+        UniqueConstraint("offering_id", "on_date", "meaning", "source_id"),
+        CheckConstraint(f"meaning IN {MEANINGS}", name="meaning"),
+    )
+
+    id: Mapped[int_pk]
+    offering_id: Mapped[int] = _fk("offerings.id", index=False)
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    meaning: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int] = _fk("sources.id")
+    note: Mapped[text]
+
+
+class Replacement(Base):
+    """What takes over from a retired offering: a model, at a provider, in a serving mode."""
+
+    __tablename__ = "replacements"
+    __table_args__ = (
+        UniqueConstraint("offering_id", "replacement_model_id", "provider_id", "serving_mode_id"),
+    )
+
+    id: Mapped[int_pk]
+    offering_id: Mapped[int] = _fk("offerings.id", index=False)
+    replacement_model_id: Mapped[int] = _fk("models.id")
+    provider_id: Mapped[int] = _fk("providers.id")
+    serving_mode_id: Mapped[int] = _fk("serving_modes.id")
+    effective_on: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[text]
+    source_id: Mapped[int] = _fk("sources.id")

@@ -1,0 +1,97 @@
+"""Load a seed file into the database: validate, diff, apply in one transaction, bump the revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from catalog.db import require_current_schema, session_scope
+from catalog.models import CatalogRevision
+from catalog.seed_file import SeedFile, read_seed
+from catalog.seed_rows import SPECS, desired_rows
+from catalog.sync import Change, apply, diff, export_rows
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load changed (or, in a dry run, would change) and the revision it left."""
+
+    path: Path
+    changes: tuple[Change, ...]
+    revision: int | None
+    dry_run: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def summary(self) -> str:
+        counts = Counter(change.action for change in self.changes)
+        if not self.changes:
+            return f"no changes; catalog revision {self.revision}"
+        verb = "would change" if self.dry_run else "changed"
+        return (
+            f"{verb}: {counts['insert']} inserted, {counts['update']} updated, "
+            f"{counts['delete']} deleted"
+            + ("" if self.dry_run else f"; catalog revision {self.revision}")
+        )
+
+
+def latest_revision(session: Session) -> CatalogRevision | None:
+    return session.scalars(
+        select(CatalogRevision).order_by(CatalogRevision.id.desc()).limit(1)
+    ).first()
+
+
+def load_seed(
+    engine: Engine,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    after_table: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Sync `path` into the database. A bad file or a failure part-way changes nothing."""
+    seed = read_seed(path)
+    require_current_schema(engine)
+    with session_scope(engine) as session:
+        report = _sync(session, seed, dry_run=dry_run, after_table=after_table)
+        if dry_run:
+            session.rollback()
+    return report
+
+
+def _sync(
+    session: Session,
+    seed: SeedFile,
+    *,
+    dry_run: bool,
+    after_table: Callable[[str], None] | None,
+) -> LoadReport:
+    existing, ids = export_rows(session, SPECS)
+    desired = desired_rows(seed.document)
+    changes = diff(SPECS, existing, desired)
+    latest = latest_revision(session)
+    revision = latest.id if latest is not None else None
+    if dry_run:
+        return LoadReport(seed.path, tuple(changes), revision, dry_run=True)
+    if changes:
+        apply(session, SPECS, desired, changes, ids, after_table=after_table)
+        counts = Counter(change.action for change in changes)
+        new = CatalogRevision(
+            loaded_at=dt.datetime.now(dt.UTC),
+            seed_sha256=seed.sha256,
+            summary=f"{counts['insert']} inserted, {counts['update']} updated, "
+            f"{counts['delete']} deleted from {seed.path.name}",
+        )
+        session.add(new)
+        session.flush()
+        revision = new.id
+    elif latest is not None and latest.seed_sha256 != seed.sha256:
+        latest.seed_sha256 = seed.sha256  # same facts, new bytes (comments, layout): no new revision
+    return LoadReport(seed.path, tuple(changes), revision, dry_run=False)

@@ -1,0 +1,367 @@
+"""Read `seed.yaml` into a validated `SeedDocument`; every error names the file, line and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from catalog.errors import SeedError, SeedErrors
+from catalog.names import name_key
+from catalog.seed_schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A validated seed document, where it came from, and the hash of its bytes."""
+
+    path: Path
+    document: SeedDocument
+    sha256: str
+
+
+class _Lines:
+    """Line numbers (1-based) of every mapping key and sequence item, by their path."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[FieldPath, int] = {}
+
+    def line_of(self, path: FieldPath) -> int | None:
+        for end in range(len(path), -1, -1):
+            line = self.by_path.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+    def plain(self, node: Any, path: FieldPath = ()) -> Any:
+        """Convert ruamel's round-trip nodes to plain Python, recording lines on the way."""
+        if isinstance(node, CommentedMap):
+            result = {}
+            for key in node:
+                line, _col = node.lc.key(key)
+                self.by_path[(*path, str(key))] = line + 1
+                result[str(key)] = self.plain(node[key], (*path, str(key)))
+            return result
+        if isinstance(node, CommentedSeq):
+            items = []
+            for index, item in enumerate(node):
+                line, _col = node.lc.item(index)
+                self.by_path[(*path, index)] = line + 1
+                items.append(self.plain(item, (*path, index)))
+            return items
+        if node is None or isinstance(node, bool | dt.datetime):
+            return node  # a timestamp where a date belongs is left for validation to name
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            return float(node)
+        if isinstance(node, dt.date):
+            return dt.date(node.year, node.month, node.day)
+        return str(node)
+
+
+def _field_name(path: FieldPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def read_seed(path: Path | str) -> SeedFile:
+    """Parse, validate and check references; raise `SeedErrors` listing every problem found."""
+    path = Path(path)
+    display = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as error:
+        raise SeedError(f"cannot read the seed file: {error.strerror}", path=display) from error
+    lines = _Lines()
+    try:
+        raw = YAML(typ="rt").load(raw_bytes)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise SeedError(f"invalid YAML: {problem}", path=display, line=line) from error
+    except YAMLError as error:
+        raise SeedError(f"invalid YAML: {error}", path=display) from error
+    if not isinstance(raw, CommentedMap):
+        raise SeedError("the seed file must be a mapping of sections", path=display, line=1)
+    data = lines.plain(raw)
+    try:
+        document = SeedDocument.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(part for part in item["loc"] if isinstance(part, int | str))
+            # Pydantic adds union member names to the path; keep only what exists in the file.
+            real = _existing_prefix(loc, lines)
+            problems.append(
+                SeedError(
+                    _pydantic_message(item),
+                    path=display,
+                    line=lines.line_of(real),
+                    field=_field_name(real if len(real) >= len(loc) - 1 else loc),
+                )
+            )
+        raise SeedErrors(problems) from error
+    problems = list(_check_references(document, lines, display))
+    if problems:
+        raise SeedErrors(problems)
+    return SeedFile(path=path, document=document, sha256=hashlib.sha256(raw_bytes).hexdigest())
+
+
+def _existing_prefix(loc: FieldPath, lines: _Lines) -> FieldPath:
+    path: FieldPath = ()
+    for part in loc:
+        candidate = (*path, part)
+        if candidate in lines.by_path:
+            path = candidate
+        elif isinstance(part, str) and part[:1].isupper():
+            continue  # a union member's class name
+        else:
+            return (*path, part) if not isinstance(part, int) else path
+    return path
+
+
+def _pydantic_message(item: Any) -> str:
+    message = str(item["msg"])
+    if item["type"] == "extra_forbidden":
+        return "unknown field"
+    if item["type"] == "missing":
+        return "required field is missing"
+    return message.removeprefix("Value error, ")
+
+
+def alias_entries(model: ModelEntry) -> list[AliasEntry]:
+    return [a if isinstance(a, AliasEntry) else AliasEntry(name=a) for a in model.aliases]
+
+
+def _check_references(document: SeedDocument, lines: _Lines, display: str) -> Iterator[SeedError]:
+    def error(message: str, *path: str | int) -> SeedError:
+        return SeedError(message, path=display, line=lines.line_of(path), field=_field_name(path))
+
+    def unique(
+        section: str, values: list[str], field: str, fold: bool = False
+    ) -> Iterator[SeedError]:
+        seen: dict[str, int] = {}
+        for index, value in enumerate(values):
+            key = name_key(value) if fold else value
+            if key in seen:
+                yield error(
+                    f"duplicate {field} {value!r} (first at line {lines.line_of((section, seen[key]))})",
+                    section,
+                    index,
+                    field,
+                )
+            else:
+                seen[key] = index
+
+    yield from unique("sources", [s.key for s in document.sources], "key")
+    yield from unique("task_types", [t.slug for t in document.task_types], "slug")
+    yield from unique("serving_modes", [m.slug for m in document.serving_modes], "slug")
+    yield from unique("publishers", [p.slug for p in document.publishers], "slug")
+    yield from unique("providers", [p.slug for p in document.providers], "slug")
+    yield from unique("architectures", [a.name for a in document.architectures], "name", fold=True)
+    yield from unique("models", [m.name for m in document.models], "name", fold=True)
+
+    sources = {s.key for s in document.sources}
+    tasks = {t.slug for t in document.task_types}
+    modes = {m.slug for m in document.serving_modes}
+    publishers = {p.slug for p in document.publishers}
+    providers = {p.slug for p in document.providers}
+    architectures = {a.name for a in document.architectures}
+    models = {m.name: m for m in document.models}
+
+    def known(
+        value: str | None, pool: set[str], what: str, *path: str | int
+    ) -> Iterator[SeedError]:
+        if value is not None and value not in pool:
+            yield error(f"unknown {what} {value!r}", *path)
+
+    for index, provider in enumerate(document.providers):
+        yield from known(provider.source, sources, "source", "providers", index, "source")
+        if provider.custom_models is not None:
+            yield from known(
+                provider.custom_models.source,
+                sources,
+                "source",
+                "providers",
+                index,
+                "custom_models",
+                "source",
+            )
+            for t_index, task in enumerate(provider.custom_models.tasks):
+                yield from known(
+                    task, tasks, "task type", "providers", index, "custom_models", "tasks", t_index
+                )
+
+    architecture_names: dict[str, tuple[str | int, ...]] = {}
+    for index, arch in enumerate(document.architectures):
+        yield from known(
+            arch.publisher, publishers, "publisher", "architectures", index, "publisher"
+        )
+        yield from known(arch.source, sources, "source", "architectures", index, "source")
+        for t_index, task in enumerate(arch.tasks):
+            yield from known(task, tasks, "task type", "architectures", index, "tasks", t_index)
+        for a_index, alias in enumerate([arch.name, *arch.aliases]):
+            key = name_key(alias)
+            path: tuple[str | int, ...] = (
+                ("architectures", index, "name")
+                if a_index == 0
+                else ("architectures", index, "aliases", a_index - 1)
+            )
+            if key in architecture_names:
+                yield error(f"duplicate architecture name or alias {alias!r}", *path)
+            architecture_names[key] = path
+
+    names: dict[str, tuple[str | int, ...]] = {}
+    for index, model in enumerate(document.models):
+        names.setdefault(name_key(model.name), ("models", index, "name"))
+    endpoints: dict[str, tuple[str | int, ...]] = {}
+    offering_keys: set[tuple[str, str, str, str]] = set()
+    for index, model in enumerate(document.models):
+        base = ("models", index)
+        yield from known(model.publisher, publishers, "publisher", *base, "publisher")
+        yield from known(model.source, sources, "source", *base, "source")
+        yield from known(model.architecture, architectures, "architecture", *base, "architecture")
+        for a_index, alias in enumerate(alias_entries(model)):
+            key = name_key(alias.name)
+            if key in names:
+                yield error(
+                    f"alias {alias.name!r} repeats a model name or alias (line {lines.line_of(names[key])})",
+                    *base,
+                    "aliases",
+                    a_index,
+                )
+            else:
+                names[key] = (*base, "aliases", a_index)
+        for o_index, offering in enumerate(model.offerings):
+            path = (*base, "offerings", o_index)
+            yield from _check_offering(
+                offering, path, known, error, sources, tasks, modes, providers
+            )
+            for task in offering.tasks:
+                identity = (model.name, offering.provider, offering.mode, task)
+                if identity in offering_keys:
+                    yield error(f"duplicate offering {' / '.join(identity)}", *path)
+                offering_keys.add(identity)
+            if offering.endpoint is not None:
+                if offering.endpoint in endpoints:
+                    yield error(f"duplicate endpoint name {offering.endpoint!r}", *path, "endpoint")
+                endpoints[offering.endpoint] = path
+                if (
+                    name_key(offering.endpoint) in names
+                    and names[name_key(offering.endpoint)][:2] != base
+                ):
+                    yield error(
+                        f"endpoint {offering.endpoint!r} repeats another model's name or alias",
+                        *path,
+                        "endpoint",
+                    )
+            for r_index, replacement in enumerate(offering.replaced_by):
+                yield from known(
+                    replacement.model, set(models), "model", *path, "replaced_by", r_index, "model"
+                )
+                target = models.get(replacement.model)
+                if target is None:
+                    continue
+                provider = replacement.provider or offering.provider
+                mode = replacement.mode or offering.mode
+                if not any(o.provider == provider and o.mode == mode for o in target.offerings):
+                    yield error(
+                        f"replacement {replacement.model!r} has no {mode} offering at {provider}",
+                        *path,
+                        "replaced_by",
+                        r_index,
+                        "model",
+                    )
+    yield from _check_cycles(document, lines, display)
+
+
+def _check_offering(
+    offering: OfferingEntry,
+    path: tuple[str | int, ...],
+    known: Any,
+    error: Any,
+    sources: set[str],
+    tasks: set[str],
+    modes: set[str],
+    providers: set[str],
+) -> Iterator[SeedError]:
+    yield from known(offering.provider, providers, "provider", *path, "provider")
+    yield from known(offering.mode, modes, "serving mode", *path, "mode")
+    yield from known(offering.source, sources, "source", *path, "source")
+    for t_index, task in enumerate(offering.tasks):
+        yield from known(task, tasks, "task type", *path, "tasks", t_index)
+    if (offering.provider == "amazon-bedrock") != (offering.bedrock_provider is not None):
+        yield error(
+            "bedrock_provider is required on amazon-bedrock offerings and only there",
+            *path,
+            "bedrock_provider",
+        )
+    lifecycle = offering.lifecycle
+    life = (*path, "lifecycle")
+    yield from known(lifecycle.source, sources, "source", *life, "source")
+    if lifecycle.deprecated is not None:
+        yield from known(
+            lifecycle.deprecated.source, sources, "source", *life, "deprecated", "source"
+        )
+    if lifecycle.retires is not None:
+        yield from known(lifecycle.retires.source, sources, "source", *life, "retires", "source")
+    for r_index, report in enumerate(lifecycle.also_reported):
+        yield from known(
+            report.source, sources, "source", *life, "also_reported", r_index, "source"
+        )
+    for r_index, replacement in enumerate(offering.replaced_by):
+        rep = (*path, "replaced_by", r_index)
+        yield from known(replacement.source, sources, "source", *rep, "source")
+        yield from known(replacement.provider, providers, "provider", *rep, "provider")
+
+
+def _check_cycles(document: SeedDocument, lines: _Lines, display: str) -> Iterator[SeedError]:
+    """Refuse replacement links that lead back to where they started (per provider and mode)."""
+    Node = tuple[str, str, str]
+    edges: dict[Node, list[tuple[Node, FieldPath]]] = {}
+    for index, model in enumerate(document.models):
+        for o_index, offering in enumerate(model.offerings):
+            node = (model.name, offering.provider, offering.mode)
+            for r_index, rep in enumerate(offering.replaced_by):
+                target = (rep.model, rep.provider or offering.provider, rep.mode or offering.mode)
+                where = ("models", index, "offerings", o_index, "replaced_by", r_index, "model")
+                edges.setdefault(node, []).append((target, where))
+    done: set[Node] = set()
+    reported: set[frozenset[Node]] = set()
+
+    def visit(node: Node, trail: list[Node]) -> Iterator[SeedError]:
+        if node in trail:
+            cycle = trail[trail.index(node) :]
+            if frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                where = next(w for t, w in edges[trail[-1]] if t == node)
+                chain = " -> ".join(n[0] for n in [*cycle, node])
+                yield SeedError(
+                    f"replacement cycle: {chain}",
+                    path=display,
+                    line=lines.line_of(where),
+                    field=_field_name(where),
+                )
+            return
+        if node in done:
+            return
+        for target, _where in edges.get(node, []):
+            yield from visit(target, [*trail, node])
+        done.add(node)
+
+    for node in list(edges):
+        yield from visit(node, [])

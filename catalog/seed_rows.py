@@ -1,0 +1,178 @@
+"""Turn a validated seed document into the rows each table should hold, keyed naturally."""
+
+from __future__ import annotations
+
+from catalog import models as orm
+from catalog.names import name_key
+from catalog.seed_file import alias_entries
+from catalog.seed_schema import SeedDocument
+from catalog.sync import NaturalKey, Row, TableSpec
+
+SPECS: tuple[TableSpec, ...] = (
+    TableSpec("source", orm.Source, ("key",)),
+    TableSpec("publisher", orm.Publisher, ("slug",)),
+    TableSpec("task type", orm.TaskType, ("slug",)),
+    TableSpec("serving mode", orm.ServingModeRow, ("slug",)),
+    TableSpec("provider", orm.Provider, ("slug",), {"source_id": "source"}),
+    TableSpec(
+        "custom-model rule",
+        orm.CustomModelRule,
+        ("provider_id", "task_type_id"),
+        {"provider_id": "provider", "task_type_id": "task type", "source_id": "source"},
+    ),
+    TableSpec(
+        "architecture",
+        orm.Architecture,
+        ("name",),
+        {"publisher_id": "publisher", "source_id": "source"},
+    ),
+    TableSpec(
+        "architecture task",
+        orm.ArchitectureTask,
+        ("architecture_id", "task_type_id"),
+        {"architecture_id": "architecture", "task_type_id": "task type"},
+    ),
+    TableSpec(
+        "architecture alias",
+        orm.ArchitectureAlias,
+        ("alias_key",),
+        {"architecture_id": "architecture"},
+    ),
+    TableSpec(
+        "model",
+        orm.Model,
+        ("name",),
+        {"publisher_id": "publisher", "architecture_id": "architecture", "source_id": "source"},
+    ),
+    TableSpec("alias", orm.Alias, ("alias_key",), {"model_id": "model"}),
+    TableSpec(
+        "offering",
+        orm.Offering,
+        ("model_id", "provider_id", "serving_mode_id", "task_type_id"),
+        {
+            "model_id": "model",
+            "provider_id": "provider",
+            "serving_mode_id": "serving mode",
+            "task_type_id": "task type",
+            "source_id": "source",
+            "lifecycle_source_id": "source",
+            "deprecated_source_id": "source",
+            "retires_source_id": "source",
+        },
+    ),
+    TableSpec(
+        "lifecycle report",
+        orm.LifecycleReport,
+        ("offering_id", "on_date", "meaning", "source_id"),
+        {"offering_id": "offering", "source_id": "source"},
+    ),
+    TableSpec(
+        "replacement",
+        orm.Replacement,
+        ("offering_id", "replacement_model_id", "provider_id", "serving_mode_id"),
+        {
+            "offering_id": "offering",
+            "replacement_model_id": "model",
+            "provider_id": "provider",
+            "serving_mode_id": "serving mode",
+            "source_id": "source",
+        },
+    ),
+)
+
+
+def _k(*parts: object) -> NaturalKey:
+    return tuple(parts)
+
+
+def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
+    """Every table's desired rows; foreign keys are written as the parents' natural keys."""
+    out: dict[str, dict[NaturalKey, Row]] = {spec.label: {} for spec in SPECS}
+
+    def add(label: str, key: NaturalKey, row: Row) -> None:
+        out[label][key] = row
+
+    for s in doc.sources:
+        add("source", _k(s.key), {"key": s.key, "title": s.title, "url": s.url,
+                                  "verified": s.verified, "read_on": s.read_on, "note": s.note})
+    for p in doc.publishers:
+        add("publisher", _k(p.slug), {"slug": p.slug, "name": p.name})
+    for t in doc.task_types:
+        add("task type", _k(t.slug.value),
+            {"slug": t.slug.value, "name": t.name, "endpoint_type": t.endpoint_type})
+    for m in doc.serving_modes:
+        add("serving mode", _k(m.slug.value), {"slug": m.slug.value, "name": m.name, "note": m.note})
+    for p in doc.providers:
+        add("provider", _k(p.slug), {
+            "slug": p.slug, "name": p.name, "config_provider": p.config_provider,
+            "openai_api_type": p.openai_api_type, "source_id": _k(p.source), "note": p.note,
+        })
+        if p.custom_models is not None:
+            for task in p.custom_models.tasks:
+                add("custom-model rule", _k(_k(p.slug), _k(task.value)), {
+                    "provider_id": _k(p.slug), "task_type_id": _k(task.value),
+                    "source_id": _k(p.custom_models.source), "note": p.custom_models.note,
+                })
+    for a in doc.architectures:
+        arch = _k(a.name)
+        add("architecture", arch, {
+            "name": a.name, "name_key": name_key(a.name), "publisher_id": _k(a.publisher),
+            "license": a.license, "embeddings_normalized": a.embeddings_normalized,
+            "notes": a.notes, "source_id": _k(a.source),
+        })
+        for task in a.tasks:
+            add("architecture task", _k(arch, _k(task.value)),
+                {"architecture_id": arch, "task_type_id": _k(task.value)})
+        for alias in a.aliases:
+            add("architecture alias", _k(name_key(alias)),
+                {"architecture_id": arch, "alias": alias, "alias_key": name_key(alias)})
+    for m in doc.models:
+        model = _k(m.name)
+        add("model", model, {
+            "name": m.name, "name_key": name_key(m.name), "display_name": m.display_name,
+            "publisher_id": _k(m.publisher), "family": m.family,
+            "architecture_id": _k(m.architecture) if m.architecture else None,
+            "license": m.license, "embeddings_normalized": m.embeddings_normalized,
+            "notes": m.notes, "source_id": _k(m.source),
+        })
+        for alias in alias_entries(m):
+            add("alias", _k(name_key(alias.name)), {
+                "model_id": model, "alias": alias.name, "alias_key": name_key(alias.name),
+                "kind": alias.kind.value,
+            })
+        for o in m.offerings:
+            life = o.lifecycle
+            for task in o.tasks:
+                offering = _k(model, _k(o.provider), _k(o.mode.value), _k(task.value))
+                add("offering", offering, {
+                    "model_id": model, "provider_id": _k(o.provider),
+                    "serving_mode_id": _k(o.mode.value), "task_type_id": _k(task.value),
+                    "endpoint_name": o.endpoint, "bedrock_provider": o.bedrock_provider,
+                    "notes": o.notes, "source_id": _k(o.source),
+                    "lifecycle_basis": life.basis.value if life.basis else None,
+                    "lifecycle_source_id": _k(life.source) if life.source else None,
+                    "lifecycle_note": life.note,
+                    "deprecated_on": life.deprecated.on if life.deprecated else None,
+                    "deprecated_source_id": _k(life.deprecated.source) if life.deprecated else None,
+                    "retires_on": life.retires.on if life.retires else None,
+                    "retires_meaning": life.retires.meaning.value if life.retires else None,
+                    "retires_source_id": _k(life.retires.source) if life.retires else None,
+                    "retires_note": life.retires.note if life.retires else None,
+                })
+                for report in life.also_reported:
+                    key = _k(offering, report.on, report.meaning.value, _k(report.source))
+                    add("lifecycle report", key, {
+                        "offering_id": offering, "on_date": report.on,
+                        "meaning": report.meaning.value, "source_id": _k(report.source),
+                        "note": report.note,
+                    })
+                for rep in o.replaced_by:
+                    provider = _k(rep.provider or o.provider)
+                    mode = _k((rep.mode or o.mode).value)
+                    add("replacement", _k(offering, _k(rep.model), provider, mode), {
+                        "offering_id": offering, "replacement_model_id": _k(rep.model),
+                        "provider_id": provider, "serving_mode_id": mode,
+                        "effective_on": rep.effective, "reason": rep.reason,
+                        "source_id": _k(rep.source),
+                    })
+    return out

@@ -1,0 +1,167 @@
+"""The shape of `data/seed.yaml`, as Pydantic models.
+
+The file reads like the vendor's tables: one entry per model with its offerings
+nested under it. Unknown keys are refused so that a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from catalog.vocabulary import AliasKind, DateMeaning, LifecycleBasis, ServingMode, Task
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceEntry(Strict):
+    key: Slug
+    title: Text
+    url: str | None = None
+    verified: bool
+    read_on: dt.date | None = None
+    note: Text | None = None
+
+
+class TaskTypeEntry(Strict):
+    slug: Task
+    name: Name
+    endpoint_type: Annotated[str, StringConstraints(pattern=r"^llm/v1/[a-z]+$")]
+
+    @model_validator(mode="after")
+    def _endpoint_type_matches(self) -> TaskTypeEntry:
+        if self.endpoint_type != self.slug.endpoint_type:
+            raise ValueError(f"endpoint_type of {self.slug} must be {self.slug.endpoint_type}")
+        return self
+
+
+class ServingModeEntry(Strict):
+    slug: ServingMode
+    name: Name
+    note: Text | None = None
+
+
+class PublisherEntry(Strict):
+    slug: Slug
+    name: Name
+
+
+class CustomModelsEntry(Strict):
+    tasks: list[Task] = Field(min_length=1)
+    source: Slug
+    note: Text | None = None
+
+
+class ProviderEntry(Strict):
+    slug: Slug
+    name: Name
+    config_provider: Slug | None = None
+    openai_api_type: Slug | None = None
+    custom_models: CustomModelsEntry | None = None
+    source: Slug
+    note: Text | None = None
+
+
+class ArchitectureEntry(Strict):
+    name: Name
+    publisher: Slug
+    tasks: list[Task] = Field(min_length=1)
+    license: Text | None = None
+    embeddings_normalized: bool | None = None
+    aliases: list[Name] = Field(default_factory=list)
+    notes: Text | None = None
+    source: Slug
+
+
+class AliasEntry(Strict):
+    name: Name
+    kind: AliasKind = AliasKind.other
+
+
+class DatedFact(Strict):
+    on: dt.date
+    source: Slug
+    note: Text | None = None
+
+
+class RetirementFact(DatedFact):
+    meaning: DateMeaning
+
+
+class LifecycleEntry(Strict):
+    basis: LifecycleBasis | None = None
+    source: Slug | None = None
+    deprecated: DatedFact | None = None
+    retires: RetirementFact | None = None
+    also_reported: list[RetirementFact] = Field(default_factory=list)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _basis_when_undated(self) -> LifecycleEntry:
+        if self.retires is None and self.basis is None:
+            raise ValueError(
+                "give either `retires` or `basis` (active or unknown): "
+                "a lifecycle is never silently active"
+            )
+        if self.basis is not None and self.source is None:
+            raise ValueError("`basis` needs a `source`")
+        return self
+
+
+class ReplacementEntry(Strict):
+    model: Name
+    provider: Slug | None = None
+    mode: ServingMode | None = None
+    effective: dt.date | None = None
+    reason: Text | None = None
+    source: Slug
+
+
+class OfferingEntry(Strict):
+    provider: Slug
+    mode: ServingMode
+    tasks: list[Task] = Field(min_length=1)
+    endpoint: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
+    bedrock_provider: Slug | None = None
+    notes: Text | None = None
+    source: Slug
+    lifecycle: LifecycleEntry
+    replaced_by: list[ReplacementEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_endpoint_one_task(self) -> OfferingEntry:
+        if self.endpoint is not None and len(self.tasks) != 1:
+            raise ValueError("an offering with an endpoint name serves exactly one task")
+        return self
+
+
+class ModelEntry(Strict):
+    name: Name
+    display_name: Name | None = None
+    publisher: Slug
+    family: Name | None = None
+    architecture: Name | None = None
+    license: Text | None = None
+    embeddings_normalized: bool | None = None
+    notes: Text | None = None
+    source: Slug
+    aliases: list[AliasEntry | Name] = Field(default_factory=list)
+    offerings: list[OfferingEntry] = Field(min_length=1)
+
+
+class SeedDocument(Strict):
+    sources: list[SourceEntry] = Field(min_length=1)
+    task_types: list[TaskTypeEntry] = Field(min_length=1)
+    serving_modes: list[ServingModeEntry] = Field(min_length=1)
+    publishers: list[PublisherEntry] = Field(min_length=1)
+    providers: list[ProviderEntry] = Field(min_length=1)
+    architectures: list[ArchitectureEntry] = Field(default_factory=list)
+    models: list[ModelEntry] = Field(min_length=1)

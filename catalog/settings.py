@@ -1,0 +1,29 @@
+"""One settings object, read lazily: importing the package never reads the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+DATABASE_URL_VARIABLE = "MODEL_CATALOG_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    embedded: bool  # the default SQLite file, which the catalog creates, migrates and seeds itself
+
+
+def embedded_database_path() -> Path:
+    return Path(user_data_dir("model-catalog", appauthor=False)) / "catalog.sqlite3"
+
+
+def load_settings(url: str | None = None) -> Settings:
+    """An explicit URL wins, then `MODEL_CATALOG_DATABASE_URL`, then the embedded SQLite file."""
+    chosen = url or os.environ.get(DATABASE_URL_VARIABLE) or None
+    if chosen:
+        return Settings(database_url=chosen, embedded=False)
+    return Settings(database_url=f"sqlite:///{embedded_database_path()}", embedded=True)

@@ -1,0 +1,74 @@
+"""The fixed words of the domain: tasks, serving modes, lifecycle meanings, statuses.
+
+They live in code because the resolver's rules depend on them; the seed file
+describes them (names, endpoint types) and the loader refuses any other value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Task(StrEnum):
+    chat = "chat"
+    completions = "completions"
+    embeddings = "embeddings"
+
+    @property
+    def endpoint_type(self) -> str:
+        return f"llm/v1/{self.value}"
+
+
+class ServingMode(StrEnum):
+    pay_per_token = "pay_per_token"
+    provisioned_throughput = "provisioned_throughput"
+    external = "external"
+
+
+class DateMeaning(StrEnum):
+    """What a retirement date means, as the provider states it."""
+
+    last = "last"  # last day available: retired from the next day
+    gone = "gone"  # first day unavailable (a shutdown date)
+    by = "by"  # unavailable by that date; the exact day is unstated
+    not_before = "not_before"  # the provider promises availability until at least then
+
+
+class LifecycleBasis(StrEnum):
+    """What is known when no date decides: a source says it is current, or nothing is known."""
+
+    active = "active"
+    unknown = "unknown"
+
+
+class OfferingStatus(StrEnum):
+    active = "active"
+    deprecated = "deprecated"
+    retired = "retired"
+    unknown = "unknown"
+
+
+class Rule(StrEnum):
+    listed = "listed"
+    alias = "alias"
+    custom = "custom"
+    inferred = "inferred"
+    architecture = "architecture"
+
+
+class ResolutionStatus(StrEnum):
+    ok = "ok"
+    replaced = "replaced"
+    retired = "retired"
+    ambiguous = "ambiguous"
+    unsupported = "unsupported"
+    unknown = "unknown"
+
+
+class AliasKind(StrEnum):
+    display = "display"
+    translated = "translated"
+    prefixed = "prefixed"
+    latest = "latest"
+    endpoint = "endpoint"
+    other = "other"

@@ -1,0 +1,55 @@
+"""Alembic environment: the package's metadata, a shared engine or MODEL_CATALOG_DATABASE_URL."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from catalog.db import make_engine
+from catalog.models import Base
+from catalog.settings import load_settings
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _engine() -> Engine:
+    shared = config.attributes.get("engine")
+    if shared is not None:
+        return shared  # type: ignore[no-any-return]
+    return make_engine(config.get_main_option("sqlalchemy.url") or load_settings().database_url)
+
+
+def run_migrations_offline() -> None:
+    url = config.get_main_option("sqlalchemy.url") or load_settings().database_url
+    context.configure(
+        url=url, target_metadata=target_metadata, render_as_batch=True, literal_binds=True
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    with _engine().begin() as connection:
+        _run(connection)
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
