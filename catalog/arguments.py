@@ -1,0 +1,96 @@
+"""Parse user-facing argument values once, for the library, the CLI and the API alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from catalog.errors import InvalidArgument
+from catalog.names import name_key
+from catalog.records import ProviderRec, PublisherRec
+from catalog.snapshot import Snapshot
+from catalog.vocabulary import OfferingStatus, ServingMode, Task
+
+
+def _choices(values: object) -> str:
+    return ", ".join(str(v) for v in values)  # type: ignore[attr-defined]
+
+
+def parse_task(value: str | Task | None) -> Task | None:
+    if value is None or isinstance(value, Task):
+        return value
+    text = value.strip().lower().removeprefix("llm/v1/")
+    try:
+        return Task(text)
+    except ValueError:
+        raise InvalidArgument(
+            f"unknown task {value!r}; expected one of {_choices(Task)} (or llm/v1/<task>)",
+            field="task",
+        ) from None
+
+
+def parse_mode(value: str | ServingMode | None) -> ServingMode | None:
+    if value is None or isinstance(value, ServingMode):
+        return value
+    text = value.strip().lower().replace("-", "_")
+    try:
+        return ServingMode(text)
+    except ValueError:
+        raise InvalidArgument(
+            f"unknown serving mode {value!r}; expected one of {_choices(ServingMode)}",
+            field="mode",
+        ) from None
+
+
+def parse_status(value: str | OfferingStatus | None) -> OfferingStatus | None:
+    if value is None or isinstance(value, OfferingStatus):
+        return value
+    try:
+        return OfferingStatus(value.strip().lower())
+    except ValueError:
+        raise InvalidArgument(
+            f"unknown status {value!r}; expected one of {_choices(OfferingStatus)}",
+            field="status",
+        ) from None
+
+
+def parse_date(value: str | dt.date | None, *, field: str = "as_of") -> dt.date:
+    """A date, `today` when absent; a datetime is cut to its date."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip()
+    if text.lower() == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgument(
+            f"not a date: {value!r}; expected YYYY-MM-DD", field=field
+        ) from None
+
+
+def parse_provider(snapshot: Snapshot, value: str | None) -> ProviderRec | None:
+    if value is None:
+        return None
+    provider = snapshot.provider_by_key.get(name_key(value))
+    if provider is None:
+        raise InvalidArgument(
+            f"unknown provider {value!r}; expected one of {_choices(sorted(snapshot.providers))}",
+            field="provider",
+        )
+    return provider
+
+
+def parse_publisher(snapshot: Snapshot, value: str | None) -> PublisherRec | None:
+    if value is None:
+        return None
+    publisher = snapshot.publisher_by_key.get(name_key(value))
+    if publisher is None:
+        raise InvalidArgument(
+            f"unknown publisher {value!r}; expected one of {_choices(sorted(snapshot.publishers))}",
+            field="publisher",
+        )
+    return publisher

@@ -1,0 +1,233 @@
+"""The library face: `Catalog.open()` and the questions other tools ask of the catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+
+from sqlalchemy import Engine
+
+from catalog import arguments
+from catalog.bootstrap import prepare_embedded, prepare_external
+from catalog.convert import architecture_info, model_info, provider_info
+from catalog.db import make_engine, session_scope
+from catalog.errors import NotFound
+from catalog.lifecycle import status_on
+from catalog.names import name_key
+from catalog.records import ModelRec, OfferingRec
+from catalog.schemas import (
+    ArchitectureInfo,
+    ModelInfo,
+    ProviderInfo,
+    Resolution,
+    RevisionInfo,
+)
+from catalog.settings import Settings, load_settings
+from catalog.snapshot import Snapshot, read_revision, read_snapshot
+from catalog.vocabulary import OfferingStatus, ServingMode, Task
+
+
+class Catalog:
+    """A handle on one catalog database, holding an in-memory snapshot of it.
+
+    The snapshot is rebuilt when the catalog's revision changes; the revision is checked
+    at most every `revision_check_seconds`, never per lookup.
+    """
+
+    def __init__(
+        self, engine: Engine, settings: Settings, *, revision_check_seconds: float = 2.0
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.revision_check_seconds = revision_check_seconds
+        self._snapshot: Snapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str | None = None, *, revision_check_seconds: float = 2.0) -> Catalog:
+        """Open `url`, else `MODEL_CATALOG_DATABASE_URL`, else the embedded SQLite catalog."""
+        settings = load_settings(url)
+        engine = make_engine(settings.database_url)
+        if settings.embedded:
+            prepare_embedded(engine)
+        else:
+            prepare_external(engine)
+        return cls(engine, settings, revision_check_seconds=revision_check_seconds)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the snapshot ------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; re-read only if the catalog's revision has moved on."""
+        now = time.monotonic()
+        snapshot = self._snapshot
+        if snapshot is not None and now - self._checked_at < self.revision_check_seconds:
+            return snapshot
+        with self._lock:
+            with session_scope(self.engine) as session:
+                revision = read_revision(session)
+                if self._snapshot is None or revision is None or (
+                    revision[0] != self._snapshot.revision
+                ):
+                    self._snapshot = read_snapshot(session)
+            self._checked_at = time.monotonic()
+            return self._snapshot
+
+    def revision(self) -> RevisionInfo:
+        snapshot = self.snapshot()
+        return RevisionInfo(
+            revision=snapshot.revision, loaded_at=snapshot.loaded_at,
+            models=len(snapshot.models), offerings=snapshot.offering_count,
+        )
+
+    # -- listing -----------------------------------------------------------------------
+
+    def models(
+        self,
+        *,
+        provider: str | None = None,
+        publisher: str | None = None,
+        task: str | Task | None = None,
+        mode: str | ServingMode | None = None,
+        status: str | OfferingStatus | None = None,
+        as_of: str | dt.date | None = None,
+        query: str | None = None,
+    ) -> list[ModelInfo]:
+        """Models with the offerings that pass every filter; a model with none is left out."""
+        snapshot = self.snapshot()
+        wanted_provider = arguments.parse_provider(snapshot, provider)
+        wanted_publisher = arguments.parse_publisher(snapshot, publisher)
+        wanted_task = arguments.parse_task(task)
+        wanted_mode = arguments.parse_mode(mode)
+        wanted_status = arguments.parse_status(status)
+        day = arguments.parse_date(as_of)
+        needle = name_key(query) if query else None
+
+        def keep(offering: OfferingRec) -> bool:
+            return (
+                (wanted_provider is None or offering.provider == wanted_provider.slug)
+                and (wanted_task is None or offering.task is wanted_task)
+                and (wanted_mode is None or offering.mode is wanted_mode)
+                and (wanted_status is None or status_on(offering, day) is wanted_status)
+            )
+
+        result = []
+        for model in snapshot.models:
+            if wanted_publisher is not None and model.publisher != wanted_publisher.slug:
+                continue
+            if needle is not None and not _matches(model, needle):
+                continue
+            offerings = tuple(o for o in model.offerings if keep(o))
+            if offerings:
+                result.append(model_info(model, day, offerings))
+        return result
+
+    def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
+        """One model by its name, an alias or an endpoint name, case-insensitively."""
+        snapshot = self.snapshot()
+        found = find_model(snapshot, name)
+        if found is None:
+            close = suggest(snapshot, name)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise NotFound(f"no model named {name!r} in the catalog{hint}", field="name")
+        return model_info(found, arguments.parse_date(as_of))
+
+    def providers(self) -> list[ProviderInfo]:
+        snapshot = self.snapshot()
+        counts: dict[str, set[str]] = {slug: set() for slug in snapshot.providers}
+        for model in snapshot.models:
+            for offering in model.offerings:
+                counts[offering.provider].add(model.name)
+        return [provider_info(p, len(counts[p.slug])) for p in snapshot.providers.values()]
+
+    def architectures(self) -> list[ArchitectureInfo]:
+        return [architecture_info(a) for a in self.snapshot().architectures]
+
+    # -- resolution --------------------------------------------------------------------
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        task: str | Task | None = None,
+        mode: str | ServingMode | None = None,
+        provider: str | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> Resolution:
+        """What to use for `name` on `as_of` (default today): see `catalog.resolver`."""
+        from catalog.resolver import resolve
+
+        snapshot = self.snapshot()
+        return resolve(
+            snapshot, name,
+            task=arguments.parse_task(task), mode=arguments.parse_mode(mode),
+            provider=arguments.parse_provider(snapshot, provider),
+            as_of=arguments.parse_date(as_of),
+        )
+
+    def resolve_many(
+        self,
+        names: Iterable[str],
+        *,
+        task: str | Task | None = None,
+        mode: str | ServingMode | None = None,
+        provider: str | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> list[Resolution]:
+        """Resolve many names against one snapshot, with the same options for all."""
+        from catalog.resolver import resolve
+
+        snapshot = self.snapshot()
+        parsed_task, parsed_mode = arguments.parse_task(task), arguments.parse_mode(mode)
+        parsed_provider = arguments.parse_provider(snapshot, provider)
+        day = arguments.parse_date(as_of)
+        return [
+            resolve(snapshot, n, task=parsed_task, mode=parsed_mode, provider=parsed_provider,
+                    as_of=day)
+            for n in names
+        ]
+
+
+def _matches(model: ModelRec, needle: str) -> bool:
+    haystack: Sequence[str] = (
+        model.key,
+        name_key(model.display_name or ""),
+        name_key(model.family or ""),
+        *(name_key(alias) for alias, _ in model.aliases),
+        *(name_key(o.endpoint_name) for o in model.offerings if o.endpoint_name),
+    )
+    return any(needle in text for text in haystack)
+
+
+def find_model(snapshot: Snapshot, name: str) -> ModelRec | None:
+    key = name_key(name)
+    model = snapshot.by_name.get(key)
+    if model is not None:
+        return model
+    aliased = snapshot.by_alias.get(key)
+    return aliased[0] if aliased is not None else None
+
+
+def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
+    """Up to `limit` known names close to `name`, best first."""
+    keys = difflib.get_close_matches(name_key(name), snapshot.display_by_key.keys(), n=limit,
+                                     cutoff=0.6)
+    return [snapshot.display_by_key[k] for k in keys]

@@ -1,0 +1,43 @@
+"""An offering's status on a date, derived from its dates and what each date means."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from catalog.records import OfferingRec
+from catalog.vocabulary import DateMeaning, LifecycleBasis, OfferingStatus
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def retired_from(offering: OfferingRec) -> dt.date | None:
+    """The first day the offering is unavailable, where a date says so.
+
+    "Not supported after D" (last day D) is retired from D+1; a shutdown or "by" date
+    from D itself; a "not before" date promises nothing about when it ends.
+    """
+    on, meaning = offering.retires_on, offering.retires_meaning
+    if on is None or meaning is None or meaning is DateMeaning.not_before:
+        return None
+    return on + ONE_DAY if meaning is DateMeaning.last else on
+
+
+def status_on(offering: OfferingRec, as_of: dt.date) -> OfferingStatus:
+    first_gone = retired_from(offering)
+    if first_gone is not None and as_of >= first_gone:
+        return OfferingStatus.retired
+    if (
+        offering.retires_meaning is DateMeaning.not_before
+        and offering.retires_on is not None
+        and as_of >= offering.retires_on
+    ):
+        return OfferingStatus.unknown
+    if offering.deprecated_on is not None and as_of >= offering.deprecated_on:
+        return OfferingStatus.deprecated
+    if first_gone is not None or offering.lifecycle_basis is LifecycleBasis.active:
+        return OfferingStatus.active
+    return OfferingStatus.unknown
+
+
+def is_usable(status: OfferingStatus) -> bool:
+    return status is not OfferingStatus.retired

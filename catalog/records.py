@@ -1,0 +1,116 @@
+"""Plain immutable records of the catalog, the snapshot's building blocks.
+
+They are what the resolver works on: no ORM, no I/O. Tests build them directly to
+generate catalogs that no seed file describes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRec:
+    key: str
+    title: str
+    verified: bool
+    url: str | None = None
+    read_on: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRec:
+    """A second, disagreeing or regional retirement date, kept for display."""
+
+    on: dt.date
+    meaning: DateMeaning
+    source: SourceRec
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementRec:
+    model: str
+    provider: str
+    mode: ServingMode
+    source: SourceRec
+    effective_on: dt.date | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingRec:
+    model: str
+    provider: str
+    mode: ServingMode
+    task: Task
+    source: SourceRec
+    endpoint_name: str | None = None
+    bedrock_provider: str | None = None
+    notes: str | None = None
+    lifecycle_basis: LifecycleBasis | None = None
+    lifecycle_source: SourceRec | None = None
+    lifecycle_note: str | None = None
+    deprecated_on: dt.date | None = None
+    deprecated_source: SourceRec | None = None
+    retires_on: dt.date | None = None
+    retires_meaning: DateMeaning | None = None
+    retires_source: SourceRec | None = None
+    retires_note: str | None = None
+    reports: tuple[ReportRec, ...] = ()
+    replacements: tuple[ReplacementRec, ...] = ()
+
+    @property
+    def identity(self) -> tuple[str, str, ServingMode, Task]:
+        return (self.model, self.provider, self.mode, self.task)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRec:
+    name: str
+    key: str
+    publisher: str
+    source: SourceRec
+    offerings: tuple[OfferingRec, ...]
+    display_name: str | None = None
+    family: str | None = None
+    architecture: str | None = None
+    license: str | None = None
+    embeddings_normalized: bool | None = None
+    notes: str | None = None
+    aliases: tuple[tuple[str, str], ...] = ()  # (alias, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRec:
+    slug: str
+    name: str
+    source: SourceRec
+    config_provider: str | None = None
+    openai_api_type: str | None = None
+    custom_tasks: tuple[Task, ...] = ()
+    custom_source: SourceRec | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchitectureRec:
+    name: str
+    key: str
+    publisher: str
+    tasks: tuple[Task, ...]
+    source: SourceRec
+    license: str | None = None
+    embeddings_normalized: bool | None = None
+    notes: str | None = None
+    aliases: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class PublisherRec:
+    slug: str
+    name: str
