@@ -58,6 +58,7 @@ def lifecycle_info(offering: OfferingRec, as_of: dt.date) -> Lifecycle:
         basis_source=_optional_source(offering.lifecycle_source),
         deprecated_on=offering.deprecated_on,
         deprecated_source=_optional_source(offering.deprecated_source),
+        deprecated_note=offering.deprecated_note,
         retires=retires,
         also_reported=[_report(r) for r in offering.reports],
         note=offering.lifecycle_note,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -17,6 +16,7 @@ from catalog.convert import architecture_info, model_info, provider_info
 from catalog.db import make_engine, session_scope
 from catalog.errors import NotFound
 from catalog.lifecycle import status_on
+from catalog.lookup import find_model, suggest
 from catalog.names import name_key
 from catalog.records import ModelRec, OfferingRec
 from catalog.schemas import (
@@ -217,17 +217,3 @@ def _matches(model: ModelRec, needle: str) -> bool:
     return any(needle in text for text in haystack)
 
 
-def find_model(snapshot: Snapshot, name: str) -> ModelRec | None:
-    key = name_key(name)
-    model = snapshot.by_name.get(key)
-    if model is not None:
-        return model
-    aliased = snapshot.by_alias.get(key)
-    return aliased[0] if aliased is not None else None
-
-
-def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
-    """Up to `limit` known names close to `name`, best first."""
-    keys = difflib.get_close_matches(name_key(name), snapshot.display_by_key.keys(), n=limit,
-                                     cutoff=0.6)
-    return [snapshot.display_by_key[k] for k in keys]

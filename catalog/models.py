@@ -249,6 +249,7 @@ class Offering(Base):
     lifecycle_note: Mapped[text]
     deprecated_on: Mapped[dt.date | None] = mapped_column(Date)
     deprecated_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    deprecated_note: Mapped[text]
     retires_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     retires_meaning: Mapped[str | None] = mapped_column(String(16))
     retires_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)

@@ -57,6 +57,7 @@ class OfferingRec:
     lifecycle_note: str | None = None
     deprecated_on: dt.date | None = None
     deprecated_source: SourceRec | None = None
+    deprecated_note: str | None = None
     retires_on: dt.date | None = None
     retires_meaning: DateMeaning | None = None
     retires_source: SourceRec | None = None

@@ -47,6 +47,7 @@ class Lifecycle(Public):
     basis_source: SourceRef | None = None
     deprecated_on: dt.date | None = None
     deprecated_source: SourceRef | None = None
+    deprecated_note: str | None = None
     retires: LifecycleDate | None = None
     also_reported: list[LifecycleDate] = []
     note: str | None = None

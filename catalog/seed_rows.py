@@ -154,6 +154,7 @@ def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
                     "lifecycle_note": life.note,
                     "deprecated_on": life.deprecated.on if life.deprecated else None,
                     "deprecated_source_id": _k(life.deprecated.source) if life.deprecated else None,
+                    "deprecated_note": life.deprecated.note if life.deprecated else None,
                     "retires_on": life.retires.on if life.retires else None,
                     "retires_meaning": life.retires.meaning.value if life.retires else None,
                     "retires_source_id": _k(life.retires.source) if life.retires else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -56,6 +56,7 @@ class Snapshot:
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
     display_by_key: Mapping[str, str]  # every known name key -> how to show it (suggestions)
+    cache: dict[str, Any] = field(default_factory=dict)  # lazily built, derived-only indexes
 
     @classmethod
     def build(
@@ -220,12 +221,12 @@ def read_snapshot(session: Session) -> Snapshot:
     O = orm.Offering  # noqa: N806
     for (
         id_, model_id, provider_id, mode_id, task_id, endpoint, bedrock, notes, source_id,
-        basis, basis_source, basis_note, deprecated_on, deprecated_source,
+        basis, basis_source, basis_note, deprecated_on, deprecated_source, deprecated_note,
         retires_on, meaning, retires_source, retires_note,
     ) in rows(
         O.id, O.model_id, O.provider_id, O.serving_mode_id, O.task_type_id, O.endpoint_name,
         O.bedrock_provider, O.notes, O.source_id, O.lifecycle_basis, O.lifecycle_source_id,
-        O.lifecycle_note, O.deprecated_on, O.deprecated_source_id, O.retires_on,
+        O.lifecycle_note, O.deprecated_on, O.deprecated_source_id, O.deprecated_note, O.retires_on,
         O.retires_meaning, O.retires_source_id, O.retires_note,
     ):
         offerings[model_id].append(
@@ -237,6 +238,7 @@ def read_snapshot(session: Session) -> Snapshot:
                 lifecycle_source=sources[basis_source] if basis_source else None,
                 lifecycle_note=basis_note, deprecated_on=deprecated_on,
                 deprecated_source=sources[deprecated_source] if deprecated_source else None,
+                deprecated_note=deprecated_note,
                 retires_on=retires_on, retires_meaning=DateMeaning(meaning) if meaning else None,
                 retires_source=sources[retires_source] if retires_source else None,
                 retires_note=retires_note,

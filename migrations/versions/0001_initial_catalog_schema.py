@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 20:35:50.065499
+Create Date: 2026-11-24 20:42:14.858575
 """
 
 from collections.abc import Sequence
@@ -295,6 +295,7 @@ def upgrade() -> None:
         sa.Column("lifecycle_note", sa.Text(), nullable=True),
         sa.Column("deprecated_on", sa.Date(), nullable=True),
         sa.Column("deprecated_source_id", sa.Integer(), nullable=True),
+        sa.Column("deprecated_note", sa.Text(), nullable=True),
         sa.Column("retires_on", sa.Date(), nullable=True),
         sa.Column("retires_meaning", sa.String(length=16), nullable=True),
         sa.Column("retires_source_id", sa.Integer(), nullable=True),

@@ -1,0 +1,587 @@
+"""Resolve a requested model name to what to use on a date: pure functions over a Snapshot.
+
+The order of the rules: the name as listed or through an alias; a date-suffixed
+pay-per-token response id; a dated or versioned variant of a listed family
+(`inferred`); an architecture that provisioned throughput deploys; a provider that
+accepts fine-tuned names (`custom`); else `unknown`, with suggestions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from catalog.convert import source_ref
+from catalog.endpoint_config import (
+    external_model_config,
+    pay_per_token_config,
+    provisioned_throughput_config,
+)
+from catalog.lifecycle import retired_from, status_on
+from catalog.lookup import find, match_architecture, suggest
+from catalog.names import name_key
+from catalog.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec, ReplacementRec
+from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
+from catalog.snapshot import Snapshot
+from catalog.vocabulary import (
+    DateMeaning,
+    OfferingStatus,
+    ResolutionStatus,
+    Rule,
+    ServingMode,
+    Task,
+)
+
+RETIRES_SOON = dt.timedelta(days=90)
+HOSTED_PROVIDER = "databricks"
+
+# A pay-per-token endpoint keeps its URL when the model is updated; responses name the
+# model with a date suffix: `llama-2-70b-chat-030424`.
+RESPONSE_ID = re.compile(r"^(?P<base>.+)-\d{6}$")
+
+# What makes a name a dated or versioned variant of a listed family; stripped one at a time.
+VARIANT_SUFFIXES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"-\d{4}-\d{2}-\d{2}$"),  # gpt-4o-2024-08-06
+    re.compile(r"-\d{8}$"),  # claude-3-5-sonnet-20250101
+    re.compile(r"-\d{2}-\d{4}$"),  # command-r-08-2024
+    re.compile(r"@[a-z0-9-]+$"),  # textembedding-gecko@003
+    re.compile(r"-\d{3,4}$"),  # gpt-35-turbo-0613, gemini-1.5-pro-002
+    re.compile(r"-v\d+(?::\d+)?$"),  # cohere.command-r-v1:0
+    re.compile(r"-(?:latest|preview|exp)$"),  # gemini-1.5-pro-latest
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """The parsed request, as the rules need it."""
+
+    name: str
+    task: Task | None
+    mode: ServingMode | None
+    provider: ProviderRec | None
+    as_of: dt.date
+    request: ResolveRequest
+
+    def fits(self, offering: OfferingRec) -> bool:
+        return (
+            (self.task is None or offering.task is self.task)
+            and (self.mode is None or offering.mode is self.mode)
+            and (self.provider is None or offering.provider == self.provider.slug)
+        )
+
+
+def resolve(
+    snapshot: Snapshot,
+    name: str,
+    *,
+    task: Task | None = None,
+    mode: ServingMode | None = None,
+    provider: ProviderRec | None = None,
+    as_of: dt.date | None = None,
+) -> Resolution:
+    """Resolve `name`; never raises for any name, and always terminates."""
+    day = as_of or dt.date.today()
+    request = ResolveRequest(
+        name=name, task=task, serving_mode=mode,
+        provider=provider.slug if provider else None, as_of=day,
+    )
+    ask = _Ask(name, task, mode, provider, day, request)
+    key = name_key(name)
+    found = find(snapshot, key) if key else None
+    if found is not None:
+        model, kind = found
+        return _resolve_model(snapshot, ask, model, Rule.listed if kind == "listed" else Rule.alias,
+                              kind=kind)
+    response_id = RESPONSE_ID.match(key)
+    if response_id:
+        base = find(snapshot, response_id["base"])
+        if base is not None and any(o.mode is ServingMode.pay_per_token for o in base[0].offerings):
+            note = Notice(code="response_id", message=(
+                f"{name} is a date-suffixed response id of {base[0].name}: the same endpoint"))
+            return _resolve_model(snapshot, ask, base[0], Rule.alias, kind=base[1], notes=[note],
+                                  only_mode=ServingMode.pay_per_token)
+    family = _family_of(snapshot, key)
+    if family is not None:
+        return _resolve_inferred(snapshot, ask, family)
+    if key and ask.mode in (None, ServingMode.provisioned_throughput) and (
+        ask.provider is None or ask.provider.slug == HOSTED_PROVIDER
+    ):
+        arch = match_architecture(snapshot, key)
+        if arch is not None:
+            return _resolve_architecture(snapshot, ask, arch, model_name=name, matched=arch.name)
+    if ask.provider is not None and ask.provider.custom_tasks:
+        return _resolve_custom(ask, ask.provider)
+    return _unknown(snapshot, ask)
+
+
+# -- finding the offering -----------------------------------------------------------------
+
+
+def _resolve_model(
+    snapshot: Snapshot,
+    ask: _Ask,
+    model: ModelRec,
+    rule: Rule,
+    *,
+    kind: str = "listed",
+    notes: Sequence[Notice] = (),
+    only_mode: ServingMode | None = None,
+) -> Resolution:
+    offerings = model.offerings
+    if kind == "endpoint":
+        endpoint_key = name_key(ask.name)
+        offerings = tuple(
+            o for o in offerings if o.endpoint_name and name_key(o.endpoint_name) == endpoint_key
+        )
+    elif kind == "prefixed":
+        offerings = tuple(o for o in offerings if o.provider == "amazon-bedrock") or offerings
+    if only_mode is not None:
+        offerings = tuple(o for o in offerings if o.mode is only_mode)
+    matching = [o for o in offerings if ask.fits(o)]
+    if not matching:
+        arch = _architecture_of(snapshot, model)
+        if (
+            arch is not None
+            and ask.mode is ServingMode.provisioned_throughput
+            and (ask.provider is None or ask.provider.slug == HOSTED_PROVIDER)
+        ):
+            return _resolve_architecture(snapshot, ask, arch, model_name=model.name,
+                                         matched=model.name, notes=notes)
+        return _unsupported(snapshot, ask, model, rule, offerings)
+    if len(matching) > 1:
+        return _ambiguous(ask, model.name, rule, matching, notes)
+    return _settle(snapshot, ask, model, matching[0], rule, list(notes))
+
+
+def _family_of(snapshot: Snapshot, key: str) -> ModelRec | None:
+    """The listed model that `key` is a dated or versioned variant of, if it has external offerings."""
+    current = key
+    for _ in range(4):
+        for pattern in VARIANT_SUFFIXES:
+            base = pattern.sub("", current, count=1)
+            if base != current and base:
+                break
+        else:
+            return None
+        found = find(snapshot, base)
+        if found is not None:
+            model = found[0]
+            return model if any(o.mode is ServingMode.external for o in model.offerings) else None
+        current = base
+    return None
+
+
+def _architecture_of(snapshot: Snapshot, model: ModelRec) -> ArchitectureRec | None:
+    if model.architecture is None:
+        return None
+    return snapshot.architecture_by_key.get(name_key(model.architecture))
+
+
+# -- the statuses ---------------------------------------------------------------------------
+
+
+def _settle(
+    snapshot: Snapshot,
+    ask: _Ask,
+    model: ModelRec,
+    offering: OfferingRec,
+    rule: Rule,
+    notes: list[Notice],
+    *,
+    config_name: str | None = None,
+) -> Resolution:
+    """One offering fits: usable as asked, or retired and followed to its replacement."""
+    if status_on(offering, ask.as_of) is not OfferingStatus.retired:
+        warnings = [*notes, *_offering_warnings(snapshot, offering, ask.as_of)]
+        return _usable(snapshot, ask, ResolutionStatus.ok, rule, model.name, offering, warnings,
+                       chain=[], since=None, config_name=config_name)
+    since = retired_from(offering) or offering.retires_on
+    chain: list[Hop] = []
+    warnings = list(notes)
+    if offering.retires_meaning is DateMeaning.by:
+        warnings.append(Notice(code="retired_by", message=(
+            f"retired by {offering.retires_on}; the exact date is not stated")))
+    warnings.extend(_unverified_retirement(offering))
+    warnings.extend(_architecture_hint(snapshot, model, offering))
+    current, visited = offering, {offering.identity}
+    while True:
+        replacement = _applicable_replacement(current, ask.as_of)
+        if replacement is None:
+            return _retired(ask, model.name, offering, rule, chain, warnings, since)
+        targets = snapshot.offerings_at.get(
+            (replacement.model, replacement.provider, replacement.mode), ()
+        )
+        if not targets:
+            warnings.append(Notice(code="replacement_dead_end", message=(
+                f"{replacement.model} replaces {current.model} but the catalog has no "
+                f"{replacement.mode.value} offering of it at {replacement.provider}")))
+            return _retired(ask, model.name, offering, rule, chain, warnings, since)
+        target = next((t for t in targets if t.task is current.task), targets[0])
+        chain.append(Hop(
+            from_model=current.model, to_model=target.model, provider=target.provider,
+            serving_mode=target.mode, task=target.task,
+            effective_on=replacement.effective_on or retired_from(current) or current.retires_on,
+            reason=replacement.reason, source=source_ref(replacement.source),
+        ))
+        if not replacement.source.verified:
+            warnings.append(Notice(code="unverified", message=(
+                f"that {target.model} replaces {current.model} comes from an unverified source "
+                f"({replacement.source.key})")))
+        if target.task is not current.task:
+            warnings.append(Notice(code="task_changed", message=(
+                f"{target.model} serves {target.task.endpoint_type}, not "
+                f"{current.task.endpoint_type}: requests must change shape")))
+        if target.identity in visited:
+            warnings.append(Notice(code="replacement_cycle", message=(
+                "the replacement links lead back to " + target.model)))
+            return _retired(ask, model.name, offering, rule, chain, warnings, since)
+        visited.add(target.identity)
+        if status_on(target, ask.as_of) is not OfferingStatus.retired:
+            warnings.extend(_offering_warnings(snapshot, target, ask.as_of))
+            return _usable(snapshot, ask, ResolutionStatus.replaced, rule, model.name, target,
+                           warnings, chain=chain, since=since, asked=offering)
+        current = target
+
+
+def _applicable_replacement(offering: OfferingRec, as_of: dt.date) -> ReplacementRec | None:
+    """The replacement in force on `as_of`: the latest whose effective date has come."""
+    chosen = None
+    for replacement in offering.replacements:
+        if replacement.effective_on is None or replacement.effective_on <= as_of:
+            if chosen is None or (replacement.effective_on or dt.date.min) >= (
+                chosen.effective_on or dt.date.min
+            ):
+                chosen = replacement
+    return chosen
+
+
+def _usable(
+    snapshot: Snapshot,
+    ask: _Ask,
+    status: ResolutionStatus,
+    rule: Rule,
+    matched: str,
+    offering: OfferingRec,
+    warnings: list[Notice],
+    *,
+    chain: list[Hop],
+    since: dt.date | None,
+    config_name: str | None = None,
+    asked: OfferingRec | None = None,
+) -> Resolution:
+    use = config_name or offering.model
+    provider = snapshot.providers.get(offering.provider)
+    config = _config(provider, offering, use)
+    where = _where(offering)
+    if status is ResolutionStatus.ok:
+        message = f"Use {use} {where}."
+    else:
+        retired = _where(asked) if asked is not None else ""
+        message = (
+            f"{matched} {retired} is retired since {since}; use {use} {where} instead "
+            f"(replacement since {chain[-1].effective_on})."
+        )
+    first_gone = retired_from(offering)
+    return Resolution(
+        request=ask.request, status=status, rule=rule, message=message, matched=matched,
+        model=use, provider=offering.provider, serving_mode=offering.mode, task=offering.task,
+        endpoint_type=offering.task.endpoint_type, endpoint_name=offering.endpoint_name,
+        since=since, retires_on=first_gone, chain=chain, warnings=warnings, config=config,
+    )
+
+
+def _retired(
+    ask: _Ask,
+    matched: str,
+    offering: OfferingRec,
+    rule: Rule,
+    chain: list[Hop],
+    warnings: list[Notice],
+    since: dt.date | None,
+) -> Resolution:
+    tail = (
+        f"; its replacement chain ends at {chain[-1].to_model}, itself retired"
+        if chain else " and the catalog knows no replacement"
+    )
+    return Resolution(
+        request=ask.request, status=ResolutionStatus.retired, rule=rule,
+        message=f"{matched} {_where(offering)} is retired since {since}{tail}.",
+        matched=matched, model=offering.model, provider=offering.provider,
+        serving_mode=offering.mode, task=offering.task, endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name, since=since, chain=chain, warnings=warnings,
+    )
+
+
+def _candidate(
+    offering: OfferingRec, as_of: dt.date, decided_by: dict[str, str] | None = None
+) -> Candidate:
+    return Candidate(
+        model=offering.model, provider=offering.provider, serving_mode=offering.mode,
+        task=offering.task, endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name, status=status_on(offering, as_of),
+        decided_by=decided_by or {},
+    )
+
+
+def _ambiguous(
+    ask: _Ask, matched: str, rule: Rule, offerings: Sequence[OfferingRec],
+    notes: Sequence[Notice] = (),
+) -> Resolution:
+    varying = [
+        field
+        for field, values in (
+            ("provider", {o.provider for o in offerings}),
+            ("mode", {o.mode for o in offerings}),
+            ("task", {o.task for o in offerings}),
+        )
+        if len(values) > 1
+    ]
+
+    def decided(o: OfferingRec) -> dict[str, str]:
+        values = {"provider": o.provider, "mode": o.mode.value, "task": o.task.value}
+        return {field: values[field] for field in varying}
+
+    return Resolution(
+        request=ask.request, status=ResolutionStatus.ambiguous, rule=rule,
+        message=(f"{ask.name} fits {len(offerings)} offerings; pass "
+                 + " and ".join(f"--{f}" for f in varying) + " to choose."),
+        matched=matched, warnings=list(notes),
+        candidates=[_candidate(o, ask.as_of, decided(o)) for o in offerings],
+    )
+
+
+def _unsupported(
+    snapshot: Snapshot, ask: _Ask, model: ModelRec, rule: Rule, offerings: Sequence[OfferingRec]
+) -> Resolution:
+    wanted = " ".join(
+        part for part in (
+            f"for {ask.task.value}" if ask.task else "",
+            f"in {_mode(ask.mode)}" if ask.mode else "",
+            f"at {ask.provider.slug}" if ask.provider else "",
+        ) if part
+    )
+    candidates = [_candidate(o, ask.as_of) for o in (offerings or model.offerings)]
+    arch = _architecture_of(snapshot, model)
+    if arch is not None:
+        candidates.extend(
+            Candidate(
+                model=model.name, provider=HOSTED_PROVIDER,
+                serving_mode=ServingMode.provisioned_throughput, task=task,
+                endpoint_type=task.endpoint_type, status=OfferingStatus.active,
+                decided_by={"mode": ServingMode.provisioned_throughput.value},
+            )
+            for task in arch.tasks
+        )
+    offered = ", ".join(
+        f"{c.task.value} ({_mode(c.serving_mode)} at {c.provider})" for c in candidates
+    )
+    return Resolution(
+        request=ask.request, status=ResolutionStatus.unsupported, rule=rule,
+        message=f"{model.name} is not offered {wanted}; it is offered for {offered}.",
+        matched=model.name, candidates=candidates,
+    )
+
+
+def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
+    suggestions = suggest(snapshot, ask.name)
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "."
+    warnings = []
+    if ask.provider is not None and not ask.provider.custom_tasks:
+        warnings.append(Notice(code="no_custom_models", message=(
+            f"{ask.provider.name} does not accept fine-tuned model names")))
+    return Resolution(
+        request=ask.request, status=ResolutionStatus.unknown,
+        message=f"{ask.name!r} is not in the catalog{hint}",
+        suggestions=suggestions, warnings=warnings,
+    )
+
+
+# -- the two rules past the table -------------------------------------------------------------
+
+
+def _resolve_inferred(snapshot: Snapshot, ask: _Ask, family: ModelRec) -> Resolution:
+    """A variant takes its family's task and, since its own lifecycle is unlisted, its fate."""
+    note = Notice(code="inferred", message=(
+        f"{ask.name} is not listed; it is treated as a version of {family.name}, whose provider "
+        "usually supports new versions. Its own retirement date is unknown."))
+    external = tuple(o for o in family.offerings if o.mode is ServingMode.external)
+    matching = [o for o in external if ask.fits(o)]
+    if not matching:
+        return _unsupported(snapshot, ask, family, Rule.inferred, external)
+    if len(matching) > 1:
+        return _ambiguous(ask, family.name, Rule.inferred, matching, [note])
+    offering = matching[0]
+    if status_on(offering, ask.as_of) is OfferingStatus.retired:
+        return _settle(snapshot, ask, family, offering, Rule.inferred, [note])
+    return _settle(snapshot, ask, family, offering, Rule.inferred, [note], config_name=ask.name)
+
+
+def _resolve_architecture(
+    snapshot: Snapshot,
+    ask: _Ask,
+    arch: ArchitectureRec,
+    *,
+    model_name: str,
+    matched: str,
+    notes: Sequence[Notice] = (),
+) -> Resolution:
+    """Provisioned throughput deploys any model of a supported architecture."""
+    if ask.task is not None and ask.task not in arch.tasks:
+        return Resolution(
+            request=ask.request, status=ResolutionStatus.unsupported, rule=Rule.architecture,
+            message=(f"{arch.name} serves {', '.join(t.value for t in arch.tasks)} in "
+                     f"provisioned throughput, not {ask.task.value}."),
+            matched=matched,
+            candidates=[
+                Candidate(model=model_name, provider=HOSTED_PROVIDER,
+                          serving_mode=ServingMode.provisioned_throughput, task=t,
+                          endpoint_type=t.endpoint_type, status=OfferingStatus.active,
+                          decided_by={"task": t.value})
+                for t in arch.tasks
+            ],
+        )
+    task = ask.task or arch.tasks[0]
+    warnings = list(notes)
+    warnings.append(Notice(code="architecture", message=(
+        f"resolved by architecture: {arch.name} is deployable with provisioned throughput")))
+    others = [t.value for t in arch.tasks if t is not task]
+    if others and ask.task is None:
+        warnings.append(Notice(code="also_supports", message=(
+            f"the same endpoint also serves {', '.join(others)}")))
+    if task is Task.embeddings and arch.embeddings_normalized is False:
+        warnings.append(_not_normalized(arch.name))
+    if not arch.source.verified:
+        warnings.append(Notice(code="unverified", message=(
+            f"architecture {arch.name} comes from an unverified source ({arch.source.key})")))
+    return Resolution(
+        request=ask.request, status=ResolutionStatus.ok, rule=Rule.architecture,
+        message=f"Deploy {model_name} with provisioned throughput ({task.endpoint_type}).",
+        matched=matched, model=model_name, provider=HOSTED_PROVIDER,
+        serving_mode=ServingMode.provisioned_throughput, task=task,
+        endpoint_type=task.endpoint_type, warnings=warnings,
+        config=provisioned_throughput_config(model_name),
+    )
+
+
+def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
+    """A provider that accepts fine-tuned names takes an unlisted name for its allowed tasks."""
+    allowed = provider.custom_tasks
+    allowed_text = ", ".join(t.value for t in allowed)
+
+    def candidate(task: Task) -> Candidate:
+        return Candidate(model=ask.name, provider=provider.slug, serving_mode=ServingMode.external,
+                         task=task, endpoint_type=task.endpoint_type,
+                         status=OfferingStatus.unknown, decided_by={"task": task.value})
+
+    if ask.mode not in (None, ServingMode.external) or (
+        ask.task is not None and ask.task not in allowed
+    ):
+        wanted = ask.task.value if ask.task and ask.task not in allowed else _mode(ask.mode)
+        return Resolution(
+            request=ask.request, status=ResolutionStatus.unsupported, rule=Rule.custom,
+            message=(f"{ask.name} is not listed, and {provider.name} accepts fine-tuned model "
+                     f"names only as external models for {allowed_text}, not {wanted}."),
+            candidates=[candidate(t) for t in allowed],
+        )
+    if ask.task is None and len(allowed) > 1:
+        return Resolution(
+            request=ask.request, status=ResolutionStatus.ambiguous, rule=Rule.custom,
+            message=(f"{ask.name} is not listed; {provider.name} accepts fine-tuned models for "
+                     f"{allowed_text}: pass --task to choose."),
+            candidates=[candidate(t) for t in allowed],
+        )
+    task = ask.task or allowed[0]
+    warnings = [Notice(code="custom", message=(
+        f"{ask.name} is not in the catalog; {provider.name} accepts fine-tuned model names for "
+        f"{allowed_text}. The catalog cannot check that the model exists or when it retires."))]
+    return Resolution(
+        request=ask.request, status=ResolutionStatus.ok, rule=Rule.custom,
+        message=f"Use {ask.name} at {provider.slug} (external, {task.endpoint_type}).",
+        model=ask.name, provider=provider.slug, serving_mode=ServingMode.external, task=task,
+        endpoint_type=task.endpoint_type, warnings=warnings,
+        config=external_model_config(provider, ask.name, task, None),
+    )
+
+
+# -- warnings and small helpers ---------------------------------------------------------------
+
+
+def _offering_warnings(
+    snapshot: Snapshot, offering: OfferingRec, as_of: dt.date
+) -> list[Notice]:
+    warnings = []
+    status = status_on(offering, as_of)
+    first_gone = retired_from(offering)
+    if first_gone is not None and first_gone - as_of <= RETIRES_SOON:
+        warnings.append(Notice(code="retires_soon", message=(
+            f"retires on {first_gone} ({(first_gone - as_of).days} days after {as_of})")))
+    if status is OfferingStatus.deprecated:
+        warnings.append(Notice(code="deprecated", message=(
+            f"deprecated since {offering.deprecated_on}")))
+    if status in (OfferingStatus.deprecated, OfferingStatus.unknown) and first_gone is None:
+        warnings.append(Notice(code="retirement_unknown", message=(
+            "retirement date unknown: no source gives one" if status is OfferingStatus.deprecated
+            else "lifecycle unknown: no source gives a retirement date or says it is current")))
+    for report in offering.reports:
+        warnings.append(Notice(code="also_reported", message=(
+            f"also reported: {report.meaning.value} {report.on} ({report.source.key})"
+            + (f": {report.note}" if report.note else ""))))
+    warnings.extend(_unverified_retirement(offering))
+    model = snapshot.by_exact_name.get(offering.model)
+    if model is not None:
+        if offering.task is Task.embeddings and model.embeddings_normalized is False:
+            warnings.append(_not_normalized(model.name))
+        if not model.source.verified:
+            warnings.append(Notice(code="unverified", message=(
+                f"{model.name} is listed from an unverified source ({model.source.key})")))
+    return warnings
+
+
+def _unverified_retirement(offering: OfferingRec) -> list[Notice]:
+    source = offering.retires_source
+    if source is not None and not source.verified:
+        return [Notice(code="unverified", message=(
+            f"the retirement date {offering.retires_on} comes from an unverified source "
+            f"({source.key})"))]
+    return []
+
+
+def _architecture_hint(snapshot: Snapshot, model: ModelRec, offering: OfferingRec) -> list[Notice]:
+    arch = _architecture_of(snapshot, model)
+    if arch is None or offering.mode is ServingMode.provisioned_throughput:
+        return []
+    if any(o.mode is ServingMode.provisioned_throughput for o in model.offerings):
+        return []
+    return [Notice(code="architecture_deployable", message=(
+        f"the {arch.name} architecture is still deployable with provisioned throughput "
+        "(--mode provisioned_throughput)"))]
+
+
+def _not_normalized(name: str) -> Notice:
+    return Notice(code="embeddings_not_normalized", message=(
+        f"{name} does not produce normalized embeddings: normalize before cosine similarity"))
+
+
+def _config(
+    provider: ProviderRec | None, offering: OfferingRec, name: str
+) -> dict[str, object] | None:
+    if offering.mode is ServingMode.pay_per_token and offering.endpoint_name:
+        return pay_per_token_config(offering.endpoint_name, offering.task)
+    if offering.mode is ServingMode.provisioned_throughput:
+        return provisioned_throughput_config(name)
+    if provider is not None and offering.mode is ServingMode.external:
+        return external_model_config(provider, name, offering.task, offering.bedrock_provider)
+    return None
+
+
+def _where(offering: OfferingRec) -> str:
+    endpoint = f", endpoint {offering.endpoint_name}" if offering.endpoint_name else ""
+    return f"at {offering.provider} ({_mode(offering.mode)}, {offering.task.endpoint_type}{endpoint})"
+
+
+def _mode(mode: ServingMode | None) -> str:
+    return mode.value.replace("_", "-") if mode else "any mode"
+
+
