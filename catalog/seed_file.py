@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from catalog.errors import SeedError, SeedErrors
@@ -19,6 +20,19 @@ from catalog.names import name_key
 from catalog.seed_schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument
 
 FieldPath = tuple[str | int, ...]
+
+
+class _DatesAsText(RoundTripConstructor):  # type: ignore[misc]
+    """Leave dates as text for Pydantic: YAML's own parser raises on `2025-04-31` with no line."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
+    return yaml
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,7 @@ def read_seed(path: Path | str) -> SeedFile:
         raise SeedError(f"cannot read the seed file: {error.strerror}", path=display) from error
     lines = _Lines()
     try:
-        raw = YAML(typ="rt").load(raw_bytes)
+        raw = _yaml().load(raw_bytes)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -141,7 +141,7 @@ def read_snapshot(session: Session) -> Snapshot:
         raise NotLoaded("the catalog database is empty: run `model-catalog load`")
 
     def rows(*columns: Any) -> list[Any]:
-        return list(session.execute(select(*columns)).tuples())
+        return list(session.execute(select(*columns)).all())
 
     sources = {
         id_: SourceRec(key=key, title=title, verified=verified, url=url, read_on=read_on, note=note)
