@@ -1,0 +1,611 @@
+"""Property tests of the resolver on generated catalogs: random names, dates and replacement graphs.
+
+The catalogs are built from records, without a database, so they may hold what the seed loader
+refuses (replacement cycles, dead ends, self-loops): the resolver must still answer sensibly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from catalog.lifecycle import retired_from, status_on
+from catalog.names import name_key
+from catalog.records import (
+    ArchitectureRec,
+    ModelRec,
+    OfferingRec,
+    ProviderRec,
+    PublisherRec,
+    ReplacementRec,
+    SourceRec,
+)
+from catalog.resolver import resolve
+from catalog.schemas import Resolution
+from catalog.snapshot import Snapshot
+from catalog.vocabulary import (
+    AliasKind,
+    DateMeaning,
+    LifecycleBasis,
+    OfferingStatus,
+    ResolutionStatus,
+    Rule,
+    ServingMode,
+    Task,
+)
+
+RETIRED = OfferingStatus.retired
+ONE_DAY = dt.timedelta(days=1)
+WINDOW = (dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+PROPERTY = settings(max_examples=200, deadline=None)
+RESOLVE_TIME_LIMIT = 2.0  # seconds: a resolver that loops fails instead of hanging the run
+
+VERIFIED = SourceRec(key="verified", title="Verified facts", verified=True)
+RECALLED = SourceRec(key="recalled", title="Recalled facts", verified=False)
+PUBLISHER = PublisherRec(slug="acme", name="Acme")
+
+# Few tokens, so that generated names collide under name_key or nearly do
+# (`gpt-3.5` / `gpt-35`, `Llama 3` / `llama-3`), and some end like dated variants.
+TOKENS = (
+    "gpt", "GPT", "llama", "Llama", "bge", "dbrx", "4o", "3", "3.5", "35", "70b",
+    "instruct", "mini", "large", "en", "0613", "latest", "v1", "2024-08-06",
+)
+SEPARATORS = ("-", " ", "_", ".")
+PROVIDER_SLUGS = ("openai", "amazon-bedrock", "databricks", "anthropic", "azure-openai")
+ARCHITECTURE_NAMES = ("llama", "Llama 3", "bge", "mixtral")
+SUFFIXES = (
+    "-2024-01-01", "-20240101", "-08-2024", "@003", "-0613", "-002", "-v1:0", "-v2",
+    "-latest", "-preview", "-030424", " 2", "x",
+)
+MANGLES: tuple[Callable[[str], str], ...] = (
+    str.upper,
+    str.swapcase,
+    lambda s: s.replace("-", " "),
+    lambda s: s.replace("-", "_").replace(" ", "."),
+    lambda s: f"  {s} ",
+    lambda s: s[:-1],
+)
+FOREIGN = ProviderRec(slug="nowhere", name="Nowhere", source=VERIFIED)
+FOREIGN_CUSTOM = ProviderRec(
+    slug="finetunes", name="Finetunes", source=VERIFIED, custom_tasks=(Task.chat, Task.embeddings)
+)
+
+window_dates = st.dates(min_value=WINDOW[0], max_value=WINDOW[1])
+
+
+# -- generating catalogs ----------------------------------------------------------------------
+
+
+def model_names() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda tokens, separator: separator.join(tokens),
+        st.lists(st.sampled_from(TOKENS), min_size=1, max_size=3),
+        st.sampled_from(SEPARATORS),
+    )
+
+
+@st.composite
+def lifecycles(draw: st.DrawFn) -> dict[str, Any]:
+    """The lifecycle fields of one offering: a dated retirement, or a basis, or nothing."""
+    kind = draw(st.sampled_from(["dated", "active", "unknown", "none"]))
+    fields: dict[str, Any] = {}
+    if kind == "dated":
+        fields["retires_on"] = draw(window_dates)
+        fields["retires_meaning"] = draw(st.sampled_from(DateMeaning))
+        fields["retires_source"] = draw(st.sampled_from([VERIFIED, RECALLED]))
+    elif kind != "none":
+        fields["lifecycle_basis"] = LifecycleBasis(kind)
+    if draw(st.booleans()):
+        fields["deprecated_on"] = draw(window_dates)
+    return fields
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> Snapshot:
+    slugs = draw(st.lists(st.sampled_from(PROVIDER_SLUGS), min_size=1, max_size=3, unique=True))
+    custom_at = draw(st.none() | st.sampled_from(slugs))
+    providers = [
+        ProviderRec(
+            slug=slug, name=slug.replace("-", " ").title(), source=VERIFIED,
+            custom_tasks=tuple(draw(st.lists(st.sampled_from(Task), min_size=1, unique=True)))
+            if slug == custom_at else (),
+        )
+        for slug in slugs
+    ]
+    arch_names = draw(st.lists(st.sampled_from(ARCHITECTURE_NAMES), max_size=2, unique_by=name_key))
+    architectures = [
+        ArchitectureRec(
+            name=arch, key=name_key(arch), publisher=PUBLISHER.slug, source=VERIFIED,
+            tasks=tuple(draw(st.lists(st.sampled_from(Task), min_size=1, unique=True))),
+        )
+        for arch in arch_names
+    ]
+
+    names = draw(st.lists(model_names(), min_size=1, max_size=25, unique_by=name_key))
+    alias_keys: set[str] = set()
+    endpoint_keys: set[str] = set()
+    drafts: list[tuple[str, list[dict[str, Any]], tuple[tuple[str, str], ...], str | None]] = []
+    for name in names:
+        aliases = []
+        for alias in draw(st.lists(model_names(), max_size=1)):
+            if name_key(alias) not in alias_keys:
+                alias_keys.add(name_key(alias))
+                aliases.append((alias, draw(st.sampled_from(AliasKind)).value))
+        places = draw(st.lists(
+            st.tuples(st.sampled_from(slugs), st.sampled_from(ServingMode), st.sampled_from(Task)),
+            min_size=1, max_size=3, unique=True,
+        ))
+        offerings = []
+        for provider, mode, task in places:
+            fields: dict[str, Any] = {"model": name, "provider": provider, "mode": mode,
+                                      "task": task, "source": VERIFIED, **draw(lifecycles())}
+            endpoint = f"databricks-{name_key(name)}"
+            if mode is ServingMode.pay_per_token and endpoint not in endpoint_keys and draw(
+                st.booleans()
+            ):
+                endpoint_keys.add(endpoint)
+                fields["endpoint_name"] = endpoint
+            offerings.append(fields)
+        architecture = draw(st.none() | st.sampled_from(arch_names)) if arch_names else None
+        drafts.append((name, offerings, tuple(aliases), architecture))
+
+    # Replacement edges: to an offering that exists (itself included), to a model at a place
+    # where it may have no offering, or to a name the catalog does not have.
+    existing = [(o["model"], o["provider"], o["mode"]) for _, offs, _, _ in drafts for o in offs]
+    target = st.one_of(
+        st.sampled_from(existing),
+        st.tuples(
+            st.sampled_from(names) | model_names(),
+            st.sampled_from([*slugs, "nowhere"]),
+            st.sampled_from(ServingMode),
+        ),
+    )
+    models = []
+    for name, offerings, aliases, architecture in drafts:
+        records = []
+        for fields in offerings:
+            edges = draw(st.lists(target, max_size=2, unique=True))
+            fields["replacements"] = tuple(
+                ReplacementRec(
+                    model=model, provider=provider, mode=mode,
+                    source=draw(st.sampled_from([VERIFIED, RECALLED])),
+                    effective_on=draw(st.none() | window_dates),
+                )
+                for model, provider, mode in edges
+            )
+            records.append(OfferingRec(**fields))
+        models.append(ModelRec(
+            name=name, key=name_key(name), publisher=PUBLISHER.slug, source=VERIFIED,
+            offerings=tuple(records), aliases=aliases, architecture=architecture,
+        ))
+    return Snapshot.build(
+        revision=1, models=models, providers=providers, publishers=[PUBLISHER],
+        architectures=architectures,
+    )
+
+
+def describe(snapshot: Snapshot) -> str:
+    """A compact, readable catalog, for Hypothesis's falsifying examples."""
+    lines = []
+    for model in snapshot.models:
+        aliases = f" aka {[a for a, _ in model.aliases]}" if model.aliases else ""
+        arch = f" arch={model.architecture}" if model.architecture else ""
+        lines.append(f"  {model.name!r}{aliases}{arch}")
+        for o in model.offerings:
+            life = []
+            if o.retires_on:
+                life.append(f"retires {o.retires_meaning} {o.retires_on}")
+            if o.lifecycle_basis:
+                life.append(f"basis {o.lifecycle_basis}")
+            if o.deprecated_on:
+                life.append(f"deprecated {o.deprecated_on}")
+            edges = [f"{r.model!r}@{r.provider}/{r.mode} from {r.effective_on}"
+                     for r in o.replacements]
+            endpoint = f" endpoint={o.endpoint_name}" if o.endpoint_name else ""
+            lines.append(f"    @{o.provider}/{o.mode}/{o.task}{endpoint} [{', '.join(life)}]"
+                         + (f" -> {edges}" if edges else ""))
+    providers = [(p.slug, [t.value for t in p.custom_tasks]) for p in snapshot.providers.values()]
+    archs = [(a.name, [t.value for t in a.tasks]) for a in snapshot.architectures]
+    return f"providers={providers} architectures={archs}\n" + "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Ask:
+    snapshot: Snapshot
+    name: str
+    task: Task | None
+    mode: ServingMode | None
+    provider: ProviderRec | None
+    as_of: dt.date | None
+
+    def __repr__(self) -> str:
+        provider = self.provider.slug if self.provider else None
+        return (f"Ask(name={self.name!r}, task={self.task}, mode={self.mode}, "
+                f"provider={provider}, as_of={self.as_of})\n{describe(self.snapshot)}")
+
+    def resolve(self) -> Resolution:
+        with time_limit(RESOLVE_TIME_LIMIT):
+            return resolve(self.snapshot, self.name, task=self.task, mode=self.mode,
+                           provider=self.provider, as_of=self.as_of)
+
+
+def known_names(snapshot: Snapshot) -> list[str]:
+    names = [m.name for m in snapshot.models]
+    names += [alias for m in snapshot.models for alias, _ in m.aliases]
+    names += [o.endpoint_name for m in snapshot.models for o in m.offerings if o.endpoint_name]
+    return names
+
+
+def requested_names(snapshot: Snapshot) -> st.SearchStrategy[str]:
+    known = st.sampled_from(known_names(snapshot))
+    mangled = st.builds(lambda name, mangle: mangle(name), known, st.sampled_from(MANGLES))
+    suffixed = st.builds(str.__add__, known | mangled, st.sampled_from(SUFFIXES))
+    return st.one_of(known, mangled, suffixed, model_names(), st.text(max_size=24))
+
+
+@st.composite
+def asks(draw: st.DrawFn) -> Ask:
+    snapshot = draw(catalogs())
+    providers = [*snapshot.providers.values(), FOREIGN, FOREIGN_CUSTOM]
+    return Ask(
+        snapshot=snapshot,
+        name=draw(requested_names(snapshot)),
+        task=draw(st.none() | st.sampled_from(Task)),
+        mode=draw(st.none() | st.sampled_from(ServingMode)),
+        provider=draw(st.none() | st.sampled_from(providers)),
+        as_of=draw(st.none() | window_dates | st.dates()),
+    )
+
+
+@st.composite
+def exact_asks(draw: st.DrawFn) -> tuple[Ask, OfferingRec]:
+    """An ask naming one offering exactly: its model's name, provider, mode and task."""
+    snapshot = draw(catalogs())
+    offering = draw(st.sampled_from([o for m in snapshot.models for o in m.offerings]))
+    ask = Ask(
+        snapshot=snapshot, name=offering.model, task=offering.task, mode=offering.mode,
+        provider=snapshot.providers[offering.provider],
+        as_of=draw(st.dates(min_value=WINDOW[0] - ONE_DAY, max_value=WINDOW[1] + ONE_DAY)),
+    )
+    return ask, offering
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"resolve did not return within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# -- what a result must satisfy ---------------------------------------------------------------
+
+
+def offering_at(
+    snapshot: Snapshot, model: str | None, provider: str | None, mode: ServingMode | None,
+    task: Task | None,
+) -> OfferingRec | None:
+    if model is None or provider is None or mode is None:
+        return None
+    return next((o for o in snapshot.offerings_at.get((model, provider, mode), ())
+                 if o.task is task), None)
+
+
+def fits(offering: OfferingRec, result: Resolution) -> bool:
+    request = result.request
+    return (
+        (request.task is None or offering.task is request.task)
+        and (request.serving_mode is None or offering.mode is request.serving_mode)
+        and (request.provider is None or offering.provider == request.provider)
+    )
+
+
+def in_force(offering: OfferingRec, as_of: dt.date) -> list[ReplacementRec]:
+    return [r for r in offering.replacements if r.effective_on is None or r.effective_on <= as_of]
+
+
+def follow_chain(snapshot: Snapshot, result: Resolution, asked: OfferingRec) -> list[OfferingRec]:
+    """Check that every hop follows, from a retired offering, the latest link in force; return
+    the offerings the chain passes through, `asked` first."""
+    as_of = result.request.as_of
+    path = [asked]
+    for index, hop in enumerate(result.chain):
+        current = path[-1]
+        assert hop.from_model == current.model, f"hop {index} does not start where the last ended"
+        assert status_on(current, as_of) is RETIRED, f"hop {index} leaves an offering in use"
+        links = in_force(current, as_of)
+        followed = [r for r in links if (r.model, r.provider, r.mode)
+                    == (hop.to_model, hop.provider, hop.serving_mode)]
+        assert followed, f"hop {index} follows no replacement link in force on {as_of}"
+        latest = max(r.effective_on or dt.date.min for r in links)
+        assert (followed[0].effective_on or dt.date.min) == latest, (
+            f"hop {index} follows a link superseded by a later one")
+        target = offering_at(snapshot, hop.to_model, hop.provider, hop.serving_mode, hop.task)
+        assert target is not None, f"hop {index} leads to an offering the catalog does not have"
+        path.append(target)
+    return path
+
+
+def chain_starts(snapshot: Snapshot, result: Resolution) -> list[OfferingRec]:
+    """The offerings of the matched model that fit the request and are retired on the date."""
+    model = snapshot.by_exact_name.get(result.matched or "")
+    assert model is not None, "the result matched no listed model"
+    return [o for o in model.offerings
+            if fits(o, result) and status_on(o, result.request.as_of) is RETIRED]
+
+
+def check_replaced(snapshot: Snapshot, result: Resolution, asked: OfferingRec) -> None:
+    as_of = result.request.as_of
+    assert result.chain, "a replacement with no chain"
+    for before, after in zip(result.chain, result.chain[1:], strict=False):
+        assert before.to_model == after.from_model
+    path = follow_chain(snapshot, result, asked)
+    final = path[-1]
+    assert (result.model, result.provider, result.serving_mode, result.task) == final.identity
+    assert status_on(final, as_of) is not RETIRED, "the replacement is itself retired"
+    assert all(status_on(o, as_of) is RETIRED for o in path[:-1])
+    assert len({o.identity for o in path}) == len(path), "the chain visits an offering twice"
+    assert result.since == (retired_from(asked) or asked.retires_on)
+
+
+def check_retired(snapshot: Snapshot, result: Resolution, asked: OfferingRec) -> None:
+    as_of = result.request.as_of
+    assert status_on(asked, as_of) is RETIRED
+    path = follow_chain(snapshot, result, asked)
+    assert all(status_on(o, as_of) is RETIRED for o in path)
+    codes = {w.code for w in result.warnings}
+    last = path[-1]
+    if len({o.identity for o in path}) < len(path):
+        assert "replacement_cycle" in codes
+        assert last.identity in {o.identity for o in path[:-1]}
+    elif "replacement_dead_end" in codes:
+        link = max(in_force(last, as_of), key=lambda r: r.effective_on or dt.date.min)
+        assert not snapshot.offerings_at.get((link.model, link.provider, link.mode))
+    else:
+        assert not in_force(last, as_of), "retired although a replacement is in force"
+
+
+def check(snapshot: Snapshot, result: Resolution) -> None:
+    """Every contract of a result that can be checked against the catalog it came from."""
+    status, as_of = result.status, result.request.as_of
+    event(f"{status.value} by {result.rule.value if result.rule else None}")
+    assert len(result.chain) <= snapshot.offering_count
+    if status is ResolutionStatus.replaced:
+        starts = chain_starts(snapshot, result)
+        assert result.chain and result.chain[0].from_model == result.matched
+        errors = []
+        for asked in starts:  # the asked offering is one of these; its chain must check out
+            try:
+                check_replaced(snapshot, result, asked)
+                break
+            except AssertionError as error:
+                errors.append(f"{asked.identity}: {error}")
+        else:
+            raise AssertionError(f"no fitting retired offering starts this chain: {errors}")
+    elif status is ResolutionStatus.ok and result.rule in (Rule.listed, Rule.alias):
+        offering = offering_at(snapshot, result.model, result.provider, result.serving_mode,
+                               result.task)
+        assert offering is not None, "ok names an offering the catalog does not have"
+        assert result.model == result.matched
+        assert status_on(offering, as_of) is not RETIRED, "ok names a retired offering"
+        assert fits(offering, result)
+        assert not result.chain
+    elif status is ResolutionStatus.ok and result.rule is Rule.inferred:
+        offering = offering_at(snapshot, result.matched, result.provider, result.serving_mode,
+                               result.task)
+        assert offering is not None and offering.mode is ServingMode.external
+        assert status_on(offering, as_of) is not RETIRED
+    elif status is ResolutionStatus.retired:
+        asked = offering_at(snapshot, result.model, result.provider, result.serving_mode,
+                            result.task)
+        assert asked is not None, "retired names an offering the catalog does not have"
+        assert asked.model == result.matched
+        assert fits(asked, result)
+        check_retired(snapshot, result, asked)
+    elif status is ResolutionStatus.ambiguous:
+        assert len(result.candidates) >= 2
+        decided = [c.decided_by for c in result.candidates]
+        assert all(decided), "a candidate with nothing to choose it by"
+        assert all(a != b for i, a in enumerate(decided) for b in decided[i + 1:]), (
+            "two candidates chosen by the same values")
+    elif status is ResolutionStatus.unsupported:
+        assert result.candidates
+        if result.rule is Rule.listed:
+            model = snapshot.by_exact_name[result.matched or ""]
+            assert not any(fits(o, result) for o in model.offerings)
+    elif status is ResolutionStatus.unknown:
+        assert result.rule is None
+        assert len(result.suggestions) <= 5
+
+
+# -- the properties ---------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(asks())
+def test_resolve_always_answers_and_terminates(ask: Ask) -> None:
+    result = ask.resolve()
+    assert isinstance(result, Resolution)
+    assert len(result.chain) <= ask.snapshot.offering_count
+    assert result.request.as_of == (ask.as_of or dt.date.today())
+
+
+@PROPERTY
+@given(asks())
+def test_every_result_keeps_the_contract_of_its_status(ask: Ask) -> None:
+    check(ask.snapshot, ask.resolve())
+
+
+@PROPERTY
+@given(exact_asks())
+def test_an_exact_ask_is_usable_replaced_or_retired_as_its_dates_say(
+    case: tuple[Ask, OfferingRec],
+) -> None:
+    ask, offering = case
+    result = ask.resolve()
+    check(ask.snapshot, result)
+    assert result.rule is Rule.listed
+    if status_on(offering, result.request.as_of) is not RETIRED:
+        assert result.status is ResolutionStatus.ok
+        assert (result.model, result.provider, result.serving_mode, result.task) == (
+            offering.identity)
+    elif result.status is ResolutionStatus.replaced:
+        check_replaced(ask.snapshot, result, offering)
+    else:
+        assert result.status is ResolutionStatus.retired
+        assert (result.model, result.provider, result.serving_mode, result.task) == (
+            offering.identity)
+
+
+@PROPERTY
+@given(catalogs(), st.data())
+def test_a_model_name_alone_is_ambiguous_between_its_offerings(
+    snapshot: Snapshot, data: st.DataObject
+) -> None:
+    model = data.draw(st.sampled_from(snapshot.models))
+    result = resolve(snapshot, model.name, as_of=data.draw(window_dates))
+    if len(model.offerings) == 1:
+        assert result.status is not ResolutionStatus.ambiguous
+    else:
+        assert result.status is ResolutionStatus.ambiguous
+        assert len(result.candidates) == len(model.offerings)
+        check(snapshot, result)
+
+
+@PROPERTY
+@given(asks())
+def test_results_round_trip_through_json(ask: Ask) -> None:
+    result = ask.resolve()
+    assert Resolution.model_validate_json(result.model_dump_json()) == result
+
+
+# -- hand-built graphs ------------------------------------------------------------------------
+
+AT = ("openai", ServingMode.external)
+OPENAI = ProviderRec(slug="openai", name="OpenAI", source=VERIFIED)
+
+
+def offering(model: str, *, task: Task = Task.chat, mode: ServingMode = ServingMode.external,
+             **fields: Any) -> OfferingRec:
+    return OfferingRec(model=model, provider="openai", mode=mode, task=task, source=VERIFIED,
+                       **fields)
+
+
+def gone(model: str, on: dt.date, *targets: str, effective_on: dt.date | None = None,
+         **fields: Any) -> OfferingRec:
+    """An offering gone from `on`, replaced by each of `targets` at the same place."""
+    links = tuple(ReplacementRec(model=t, provider=AT[0], mode=AT[1], source=VERIFIED,
+                                 effective_on=effective_on) for t in targets)
+    return offering(model, retires_on=on, retires_meaning=DateMeaning.gone, replacements=links,
+                    **fields)
+
+
+def snapshot_of(*offerings: OfferingRec) -> Snapshot:
+    by_model: dict[str, list[OfferingRec]] = {}
+    for o in offerings:
+        by_model.setdefault(o.model, []).append(o)
+    models = [ModelRec(name=name, key=name_key(name), publisher=PUBLISHER.slug, source=VERIFIED,
+                       offerings=tuple(offs)) for name, offs in by_model.items()]
+    return Snapshot.build(revision=1, models=models, providers=[OPENAI], publishers=[PUBLISHER])
+
+
+JAN = dt.date(2025, 1, 1)
+LATER = dt.date(2025, 6, 1)
+
+
+def codes(result: Resolution) -> set[str]:
+    return {w.code for w in result.warnings}
+
+
+def test_a_cycle_of_retired_offerings_is_retired_with_a_cycle_warning() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "B"), gone("B", JAN, "A"))
+    result = resolve(snapshot, "A", as_of=LATER)
+    assert result.status is ResolutionStatus.retired
+    assert "replacement_cycle" in codes(result)
+    assert [(h.from_model, h.to_model) for h in result.chain] == [("A", "B"), ("B", "A")]
+    check(snapshot, result)
+
+
+def test_a_retired_offering_replaced_by_itself_is_retired_with_a_cycle_warning() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "A"))
+    result = resolve(snapshot, "A", as_of=LATER)
+    assert result.status is ResolutionStatus.retired
+    assert "replacement_cycle" in codes(result)
+    assert len(result.chain) == 1
+
+
+def test_a_cycle_with_a_way_out_is_replaced_by_the_offering_in_use() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "B"), gone("B", JAN, "C"), offering("C"))
+    result = resolve(snapshot, "A", as_of=LATER)
+    assert result.status is ResolutionStatus.replaced
+    assert (result.model, [h.to_model for h in result.chain]) == ("C", ["B", "C"])
+    check(snapshot, result)
+
+
+def test_a_replacement_the_catalog_does_not_have_is_a_dead_end() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "Ghost"))
+    result = resolve(snapshot, "A", as_of=LATER)
+    assert result.status is ResolutionStatus.retired
+    assert "replacement_dead_end" in codes(result)
+    assert result.chain == []
+    check(snapshot, result)
+
+
+def test_a_replacement_not_offered_at_that_provider_and_mode_is_a_dead_end() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "B"), offering("B", mode=ServingMode.pay_per_token))
+    result = resolve(snapshot, "A", as_of=LATER)
+    assert result.status is ResolutionStatus.retired
+    assert "replacement_dead_end" in codes(result)
+    check(snapshot, result)
+
+
+def test_a_dead_end_after_a_hop_keeps_the_hop() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "B"), gone("B", JAN, "Ghost"))
+    result = resolve(snapshot, "A", as_of=LATER)
+    assert result.status is ResolutionStatus.retired
+    assert "replacement_dead_end" in codes(result)
+    assert [h.to_model for h in result.chain] == ["B"]
+    check(snapshot, result)
+
+
+def test_a_replacement_is_followed_only_from_its_effective_date() -> None:
+    snapshot = snapshot_of(gone("A", JAN, "B", effective_on=LATER), offering("B"))
+    before = resolve(snapshot, "A", as_of=LATER - ONE_DAY)
+    after = resolve(snapshot, "A", as_of=LATER)
+    assert before.status is ResolutionStatus.retired and before.chain == []
+    assert after.status is ResolutionStatus.replaced and after.model == "B"
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(window_dates, st.sampled_from([DateMeaning.last, DateMeaning.gone, DateMeaning.by]))
+def test_an_offering_is_usable_until_its_date_says_and_retired_after(
+    day: dt.date, meaning: DateMeaning
+) -> None:
+    snapshot = snapshot_of(offering("A", retires_on=day, retires_meaning=meaning))
+    last_day = day if meaning is DateMeaning.last else day - ONE_DAY
+    assert resolve(snapshot, "A", as_of=last_day).status is ResolutionStatus.ok
+    assert resolve(snapshot, "A", as_of=last_day + ONE_DAY).status is ResolutionStatus.retired
+
+
+@settings(max_examples=50, deadline=None)
+@given(window_dates, st.integers(min_value=0, max_value=5000))
+def test_a_not_before_date_never_retires(day: dt.date, days_after: int) -> None:
+    snapshot = snapshot_of(offering("A", retires_on=day, retires_meaning=DateMeaning.not_before))
+    result = resolve(snapshot, "A", as_of=day + dt.timedelta(days=days_after))
+    assert result.status is ResolutionStatus.ok
