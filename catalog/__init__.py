@@ -1,8 +1,8 @@
 """model-catalog: foundation models, where they are served, and what replaces them.
 
-    >>> from catalog import Catalog
-    >>> catalog = Catalog.open()          # the embedded SQLite catalog, seeded on first use
-    >>> catalog.resolve("databricks-dbrx-instruct").status
+>>> from catalog import Catalog
+>>> catalog = Catalog.open()          # the embedded SQLite catalog, seeded on first use
+>>> catalog.resolve("databricks-dbrx-instruct").status
 """
 
 from catalog.errors import (

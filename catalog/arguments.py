@@ -67,9 +67,7 @@ def parse_date(value: str | dt.date | None, *, field: str = "as_of") -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidArgument(
-            f"not a date: {value!r}; expected YYYY-MM-DD", field=field
-        ) from None
+        raise InvalidArgument(f"not a date: {value!r}; expected YYYY-MM-DD", field=field) from None
 
 
 def parse_provider(snapshot: Snapshot, value: str | None) -> ProviderRec | None:

@@ -179,8 +179,13 @@ def models(
 ) -> None:
     """List models and their offerings, with each offering's status as of a date."""
     found = _catalog(database_url).models(
-        provider=provider, publisher=publisher, task=task, mode=mode, status=status,
-        as_of=as_of, query=query,
+        provider=provider,
+        publisher=publisher,
+        task=task,
+        mode=mode,
+        status=status,
+        as_of=as_of,
+        query=query,
     )
     if as_json:
         _print_json(found)
@@ -201,8 +206,9 @@ def models(
     if not rows:
         typer.echo("no models match")
         return
-    typer.echo(table(["MODEL", "PROVIDER", "MODE", "TASK", "ENDPOINT", "STATUS", "REPLACED BY"],
-                     rows))
+    typer.echo(
+        table(["MODEL", "PROVIDER", "MODE", "TASK", "ENDPOINT", "STATUS", "REPLACED BY"], rows)
+    )
     count = len(found)
     typer.echo(f"\n{plural(count, 'model')}, {plural(len(rows), 'offering')}")
 
@@ -219,8 +225,11 @@ def show(
     if as_json:
         _print_json(model)
         return
-    typer.echo(f"{model.name}  (publisher {model.publisher}"
-               + (f", architecture {model.architecture}" if model.architecture else "") + ")")
+    typer.echo(
+        f"{model.name}  (publisher {model.publisher}"
+        + (f", architecture {model.architecture}" if model.architecture else "")
+        + ")"
+    )
     if model.aliases:
         typer.echo("aliases: " + ", ".join(a.name for a in model.aliases))
     for note in (model.license, model.notes):
@@ -233,11 +242,15 @@ def show(
         life = offering.lifecycle
         if life.retires is not None:
             verified = "" if life.retires.source.verified else " [unverified]"
-            typer.echo(f"    {life.retires.meaning} {life.retires.on} ({life.retires.source.key}"
-                       f"{verified})")
+            typer.echo(
+                f"    {life.retires.meaning} {life.retires.on} ({life.retires.source.key}"
+                f"{verified})"
+            )
         for report in life.also_reported:
-            typer.echo(f"    also reported: {report.meaning} {report.on} ({report.source.key})"
-                       + (f": {report.note}" if report.note else ""))
+            typer.echo(
+                f"    also reported: {report.meaning} {report.on} ({report.source.key})"
+                + (f": {report.note}" if report.note else "")
+            )
         if offering.replaced_by:
             typer.echo(f"    replaced by {replacement_phrase(offering)}")
         if offering.notes:
@@ -251,11 +264,21 @@ def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None
     if as_json:
         _print_json(found)
         return
-    typer.echo(table(
-        ["PROVIDER", "NAME", "CONFIG", "MODELS", "CUSTOM MODELS"],
-        [[p.slug, p.name, p.config_provider or "", str(p.model_count),
-          ", ".join(p.custom_model_tasks)] for p in found],
-    ))
+    typer.echo(
+        table(
+            ["PROVIDER", "NAME", "CONFIG", "MODELS", "CUSTOM MODELS"],
+            [
+                [
+                    p.slug,
+                    p.name,
+                    p.config_provider or "",
+                    str(p.model_count),
+                    ", ".join(p.custom_model_tasks),
+                ]
+                for p in found
+            ],
+        )
+    )
 
 
 @app.command("architectures")
@@ -265,10 +288,12 @@ def architectures(database_url: DatabaseUrl = None, as_json: AsJson = False) -> 
     if as_json:
         _print_json(found)
         return
-    typer.echo(table(
-        ["ARCHITECTURE", "PUBLISHER", "TASKS", "LICENSE"],
-        [[a.name, a.publisher, ", ".join(a.tasks), a.license or ""] for a in found],
-    ))
+    typer.echo(
+        table(
+            ["ARCHITECTURE", "PUBLISHER", "TASKS", "LICENSE"],
+            [[a.name, a.publisher, ", ".join(a.tasks), a.license or ""] for a in found],
+        )
+    )
 
 
 @app.command("resolve")
@@ -295,13 +320,17 @@ def resolve(
             typer.echo(f"  rule: {result.rule.value}")
         for hop in result.chain:
             verified = "" if hop.source.verified else ", unverified"
-            typer.echo(f"  chain: {hop.from_model} -> {hop.to_model} "
-                       f"(from {hop.effective_on}; source {hop.source.key}{verified})")
+            typer.echo(
+                f"  chain: {hop.from_model} -> {hop.to_model} "
+                f"(from {hop.effective_on}; source {hop.source.key}{verified})"
+            )
         for candidate in result.candidates:
             choice = " ".join(f"--{k} {v}" for k, v in candidate.decided_by.items())
-            typer.echo(f"  candidate: {candidate.model} at {candidate.provider} "
-                       f"({mode_label(candidate.serving_mode)}, {candidate.endpoint_type}) "
-                       f"{candidate.status.value}" + (f"  [{choice}]" if choice else ""))
+            typer.echo(
+                f"  candidate: {candidate.model} at {candidate.provider} "
+                f"({mode_label(candidate.serving_mode)}, {candidate.endpoint_type}) "
+                f"{candidate.status.value}" + (f"  [{choice}]" if choice else "")
+            )
         for warning in result.warnings:
             typer.echo(f"  warning: {warning.message}")
         if result.config is not None:

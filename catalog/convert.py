@@ -28,7 +28,10 @@ from catalog.schemas import (
 
 def source_ref(source: SourceRec) -> SourceRef:
     return SourceRef(
-        key=source.key, title=source.title, verified=source.verified, url=source.url,
+        key=source.key,
+        title=source.title,
+        verified=source.verified,
+        url=source.url,
         read_on=source.read_on,
     )
 
@@ -47,8 +50,10 @@ def lifecycle_info(offering: OfferingRec, as_of: dt.date) -> Lifecycle:
     retires = None
     if offering.retires_on and offering.retires_meaning and offering.retires_source:
         retires = LifecycleDate(
-            on=offering.retires_on, meaning=offering.retires_meaning,
-            source=source_ref(offering.retires_source), note=offering.retires_note,
+            on=offering.retires_on,
+            meaning=offering.retires_meaning,
+            source=source_ref(offering.retires_source),
+            note=offering.retires_note,
         )
     return Lifecycle(
         as_of=as_of,
@@ -67,15 +72,24 @@ def lifecycle_info(offering: OfferingRec, as_of: dt.date) -> Lifecycle:
 
 def offering_info(offering: OfferingRec, as_of: dt.date) -> OfferingInfo:
     return OfferingInfo(
-        model=offering.model, provider=offering.provider, serving_mode=offering.mode,
-        task=offering.task, endpoint_type=offering.task.endpoint_type,
-        endpoint_name=offering.endpoint_name, bedrock_provider=offering.bedrock_provider,
-        notes=offering.notes, source=source_ref(offering.source),
+        model=offering.model,
+        provider=offering.provider,
+        serving_mode=offering.mode,
+        task=offering.task,
+        endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name,
+        bedrock_provider=offering.bedrock_provider,
+        notes=offering.notes,
+        source=source_ref(offering.source),
         lifecycle=lifecycle_info(offering, as_of),
         replaced_by=[
             ReplacementInfo(
-                model=r.model, provider=r.provider, serving_mode=r.mode,
-                effective_on=r.effective_on, reason=r.reason, source=source_ref(r.source),
+                model=r.model,
+                provider=r.provider,
+                serving_mode=r.mode,
+                effective_on=r.effective_on,
+                reason=r.reason,
+                source=source_ref(r.source),
             )
             for r in offering.replacements
         ],
@@ -86,9 +100,14 @@ def model_info(
     model: ModelRec, as_of: dt.date, offerings: tuple[OfferingRec, ...] | None = None
 ) -> ModelInfo:
     return ModelInfo(
-        name=model.name, display_name=model.display_name, publisher=model.publisher,
-        family=model.family, architecture=model.architecture, license=model.license,
-        embeddings_normalized=model.embeddings_normalized, notes=model.notes,
+        name=model.name,
+        display_name=model.display_name,
+        publisher=model.publisher,
+        family=model.family,
+        architecture=model.architecture,
+        license=model.license,
+        embeddings_normalized=model.embeddings_normalized,
+        notes=model.notes,
         source=source_ref(model.source),
         aliases=[AliasInfo(name=name, kind=kind) for name, kind in model.aliases],
         offerings=[
@@ -99,15 +118,25 @@ def model_info(
 
 def provider_info(provider: ProviderRec, model_count: int) -> ProviderInfo:
     return ProviderInfo(
-        slug=provider.slug, name=provider.name, config_provider=provider.config_provider,
-        openai_api_type=provider.openai_api_type, custom_model_tasks=list(provider.custom_tasks),
-        note=provider.note, source=source_ref(provider.source), model_count=model_count,
+        slug=provider.slug,
+        name=provider.name,
+        config_provider=provider.config_provider,
+        openai_api_type=provider.openai_api_type,
+        custom_model_tasks=list(provider.custom_tasks),
+        note=provider.note,
+        source=source_ref(provider.source),
+        model_count=model_count,
     )
 
 
 def architecture_info(arch: ArchitectureRec) -> ArchitectureInfo:
     return ArchitectureInfo(
-        name=arch.name, publisher=arch.publisher, tasks=list(arch.tasks), license=arch.license,
-        embeddings_normalized=arch.embeddings_normalized, aliases=list(arch.aliases),
-        notes=arch.notes, source=source_ref(arch.source),
+        name=arch.name,
+        publisher=arch.publisher,
+        tasks=list(arch.tasks),
+        license=arch.license,
+        embeddings_normalized=arch.embeddings_normalized,
+        aliases=list(arch.aliases),
+        notes=arch.notes,
+        source=source_ref(arch.source),
     )

@@ -84,8 +84,10 @@ class Catalog:
         with self._lock:
             with session_scope(self.engine) as session:
                 revision = read_revision(session)
-                if self._snapshot is None or revision is None or (
-                    revision[0] != self._snapshot.revision
+                if (
+                    self._snapshot is None
+                    or revision is None
+                    or (revision[0] != self._snapshot.revision)
                 ):
                     self._snapshot = read_snapshot(session)
             self._checked_at = time.monotonic()
@@ -94,8 +96,10 @@ class Catalog:
     def revision(self) -> RevisionInfo:
         snapshot = self.snapshot()
         return RevisionInfo(
-            revision=snapshot.revision, loaded_at=snapshot.loaded_at,
-            models=len(snapshot.models), offerings=snapshot.offering_count,
+            revision=snapshot.revision,
+            loaded_at=snapshot.loaded_at,
+            models=len(snapshot.models),
+            offerings=snapshot.offering_count,
         )
 
     # -- listing -----------------------------------------------------------------------
@@ -177,8 +181,10 @@ class Catalog:
 
         snapshot = self.snapshot()
         return resolve(
-            snapshot, name,
-            task=arguments.parse_task(task), mode=arguments.parse_mode(mode),
+            snapshot,
+            name,
+            task=arguments.parse_task(task),
+            mode=arguments.parse_mode(mode),
             provider=arguments.parse_provider(snapshot, provider),
             as_of=arguments.parse_date(as_of),
         )
@@ -200,8 +206,9 @@ class Catalog:
         parsed_provider = arguments.parse_provider(snapshot, provider)
         day = arguments.parse_date(as_of)
         return [
-            resolve(snapshot, n, task=parsed_task, mode=parsed_mode, provider=parsed_provider,
-                    as_of=day)
+            resolve(
+                snapshot, n, task=parsed_task, mode=parsed_mode, provider=parsed_provider, as_of=day
+            )
             for n in names
         ]
 
@@ -215,5 +222,3 @@ def _matches(model: ModelRec, needle: str) -> bool:
         *(name_key(o.endpoint_name) for o in model.offerings if o.endpoint_name),
     )
     return any(needle in text for text in haystack)
-
-

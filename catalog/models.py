@@ -32,10 +32,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-int_pk = Annotated[int, mapped_column(Integer, primary_key=True)]
-slug = Annotated[str, mapped_column(String(64))]
-name = Annotated[str, mapped_column(String(200))]
-text = Annotated[str | None, mapped_column(Text)]
+IntPk = Annotated[int, mapped_column(Integer, primary_key=True)]
+Slug = Annotated[str, mapped_column(String(64))]
+Name = Annotated[str, mapped_column(String(200))]
+OptionalText = Annotated[str | None, mapped_column(Text)]
 
 MEANINGS = "('last', 'gone', 'by', 'not_before')"
 
@@ -56,10 +56,10 @@ class CatalogRevision(Base):
 
     __tablename__ = "catalog_revisions"
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     seed_sha256: Mapped[str] = mapped_column(String(64))
-    summary: Mapped[text]
+    summary: Mapped[OptionalText]
 
 
 class Source(Base):
@@ -67,21 +67,21 @@ class Source(Base):
 
     __tablename__ = "sources"
 
-    id: Mapped[int_pk]
-    key: Mapped[slug] = mapped_column(unique=True)
+    id: Mapped[IntPk]
+    key: Mapped[Slug] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(Text)
-    url: Mapped[text]
+    url: Mapped[OptionalText]
     verified: Mapped[bool] = mapped_column(Boolean)
     read_on: Mapped[dt.date | None] = mapped_column(Date)
-    note: Mapped[text]
+    note: Mapped[OptionalText]
 
 
 class Publisher(Base):
     __tablename__ = "publishers"
 
-    id: Mapped[int_pk]
-    slug: Mapped[slug] = mapped_column(unique=True)
-    name: Mapped[name]
+    id: Mapped[IntPk]
+    slug: Mapped[Slug] = mapped_column(unique=True)
+    name: Mapped[Name]
 
 
 class TaskType(Base):
@@ -90,9 +90,9 @@ class TaskType(Base):
         CheckConstraint("slug IN ('chat', 'completions', 'embeddings')", name="known_task"),
     )
 
-    id: Mapped[int_pk]
-    slug: Mapped[slug] = mapped_column(unique=True)
-    name: Mapped[name]
+    id: Mapped[IntPk]
+    slug: Mapped[Slug] = mapped_column(unique=True)
+    name: Mapped[Name]
     endpoint_type: Mapped[str] = mapped_column(String(64), unique=True)
 
 
@@ -104,10 +104,10 @@ class ServingModeRow(Base):
         ),
     )
 
-    id: Mapped[int_pk]
-    slug: Mapped[slug] = mapped_column(unique=True)
-    name: Mapped[name]
-    note: Mapped[text]
+    id: Mapped[IntPk]
+    slug: Mapped[Slug] = mapped_column(unique=True)
+    name: Mapped[Name]
+    note: Mapped[OptionalText]
 
 
 class Provider(Base):
@@ -115,13 +115,13 @@ class Provider(Base):
 
     __tablename__ = "providers"
 
-    id: Mapped[int_pk]
-    slug: Mapped[slug] = mapped_column(unique=True)
-    name: Mapped[name]
+    id: Mapped[IntPk]
+    slug: Mapped[Slug] = mapped_column(unique=True)
+    name: Mapped[Name]
     config_provider: Mapped[str | None] = mapped_column(String(64))
     openai_api_type: Mapped[str | None] = mapped_column(String(64))
     source_id: Mapped[int] = _fk("sources.id")
-    note: Mapped[text]
+    note: Mapped[OptionalText]
 
 
 class CustomModelRule(Base):
@@ -130,11 +130,11 @@ class CustomModelRule(Base):
     __tablename__ = "custom_model_rules"
     __table_args__ = (UniqueConstraint("provider_id", "task_type_id"),)
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     provider_id: Mapped[int] = _fk("providers.id", index=False)
     task_type_id: Mapped[int] = _fk("task_types.id")
     source_id: Mapped[int] = _fk("sources.id")
-    note: Mapped[text]
+    note: Mapped[OptionalText]
 
 
 class Architecture(Base):
@@ -142,13 +142,13 @@ class Architecture(Base):
 
     __tablename__ = "architectures"
 
-    id: Mapped[int_pk]
-    name: Mapped[name] = mapped_column(unique=True)
-    name_key: Mapped[name] = mapped_column(unique=True)
+    id: Mapped[IntPk]
+    name: Mapped[Name] = mapped_column(unique=True)
+    name_key: Mapped[Name] = mapped_column(unique=True)
     publisher_id: Mapped[int] = _fk("publishers.id")
-    license: Mapped[text]
+    license: Mapped[OptionalText]
     embeddings_normalized: Mapped[bool | None] = mapped_column(Boolean)
-    notes: Mapped[text]
+    notes: Mapped[OptionalText]
     source_id: Mapped[int] = _fk("sources.id")
 
 
@@ -156,7 +156,7 @@ class ArchitectureTask(Base):
     __tablename__ = "architecture_tasks"
     __table_args__ = (UniqueConstraint("architecture_id", "task_type_id"),)
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     architecture_id: Mapped[int] = _fk("architectures.id", index=False)
     task_type_id: Mapped[int] = _fk("task_types.id")
 
@@ -166,10 +166,10 @@ class ArchitectureAlias(Base):
 
     __tablename__ = "architecture_aliases"
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     architecture_id: Mapped[int] = _fk("architectures.id")
-    alias: Mapped[name]
-    alias_key: Mapped[name] = mapped_column(unique=True)
+    alias: Mapped[Name]
+    alias_key: Mapped[Name] = mapped_column(unique=True)
 
 
 class Model(Base):
@@ -177,16 +177,16 @@ class Model(Base):
 
     __tablename__ = "models"
 
-    id: Mapped[int_pk]
-    name: Mapped[name] = mapped_column(unique=True)
-    name_key: Mapped[name] = mapped_column(unique=True)
+    id: Mapped[IntPk]
+    name: Mapped[Name] = mapped_column(unique=True)
+    name_key: Mapped[Name] = mapped_column(unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
     publisher_id: Mapped[int] = _fk("publishers.id")
     family: Mapped[str | None] = mapped_column(String(200))
     architecture_id: Mapped[int | None] = _fk("architectures.id", nullable=True)
-    license: Mapped[text]
+    license: Mapped[OptionalText]
     embeddings_normalized: Mapped[bool | None] = mapped_column(Boolean)
-    notes: Mapped[text]
+    notes: Mapped[OptionalText]
     source_id: Mapped[int] = _fk("sources.id")
 
 
@@ -201,10 +201,10 @@ class Alias(Base):
         ),
     )
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     model_id: Mapped[int] = _fk("models.id")
-    alias: Mapped[name]
-    alias_key: Mapped[name] = mapped_column(unique=True)
+    alias: Mapped[Name]
+    alias_key: Mapped[Name] = mapped_column(unique=True)
     kind: Mapped[str] = mapped_column(String(16))
 
 
@@ -235,25 +235,25 @@ class Offering(Base):
         Index("ix_offerings_provider_id_serving_mode_id", "provider_id", "serving_mode_id"),
     )
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     model_id: Mapped[int] = _fk("models.id", index=False)
     provider_id: Mapped[int] = _fk("providers.id", index=False)
     serving_mode_id: Mapped[int] = _fk("serving_modes.id")
     task_type_id: Mapped[int] = _fk("task_types.id")
     endpoint_name: Mapped[str | None] = mapped_column(String(200), unique=True)
     bedrock_provider: Mapped[str | None] = mapped_column(String(64))
-    notes: Mapped[text]
+    notes: Mapped[OptionalText]
     source_id: Mapped[int] = _fk("sources.id")
     lifecycle_basis: Mapped[str | None] = mapped_column(String(16))
     lifecycle_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
-    lifecycle_note: Mapped[text]
+    lifecycle_note: Mapped[OptionalText]
     deprecated_on: Mapped[dt.date | None] = mapped_column(Date)
     deprecated_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
-    deprecated_note: Mapped[text]
+    deprecated_note: Mapped[OptionalText]
     retires_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     retires_meaning: Mapped[str | None] = mapped_column(String(16))
     retires_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
-    retires_note: Mapped[text]
+    retires_note: Mapped[OptionalText]
 
 
 class LifecycleReport(Base):
@@ -265,12 +265,12 @@ class LifecycleReport(Base):
         CheckConstraint(f"meaning IN {MEANINGS}", name="meaning"),
     )
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     offering_id: Mapped[int] = _fk("offerings.id", index=False)
     on_date: Mapped[dt.date] = mapped_column(Date)
     meaning: Mapped[str] = mapped_column(String(16))
     source_id: Mapped[int] = _fk("sources.id")
-    note: Mapped[text]
+    note: Mapped[OptionalText]
 
 
 class Replacement(Base):
@@ -281,11 +281,11 @@ class Replacement(Base):
         UniqueConstraint("offering_id", "replacement_model_id", "provider_id", "serving_mode_id"),
     )
 
-    id: Mapped[int_pk]
+    id: Mapped[IntPk]
     offering_id: Mapped[int] = _fk("offerings.id", index=False)
     replacement_model_id: Mapped[int] = _fk("models.id")
     provider_id: Mapped[int] = _fk("providers.id")
     serving_mode_id: Mapped[int] = _fk("serving_modes.id")
     effective_on: Mapped[dt.date | None] = mapped_column(Date)
-    reason: Mapped[text]
+    reason: Mapped[OptionalText]
     source_id: Mapped[int] = _fk("sources.id")

@@ -84,29 +84,46 @@ def resolve(
     """Resolve `name`; never raises for any name, and always terminates."""
     day = as_of or dt.date.today()
     request = ResolveRequest(
-        name=name, task=task, serving_mode=mode,
-        provider=provider.slug if provider else None, as_of=day,
+        name=name,
+        task=task,
+        serving_mode=mode,
+        provider=provider.slug if provider else None,
+        as_of=day,
     )
     ask = _Ask(name, task, mode, provider, day, request)
     key = name_key(name)
     found = find(snapshot, key) if key else None
     if found is not None:
         model, kind = found
-        return _resolve_model(snapshot, ask, model, Rule.listed if kind == "listed" else Rule.alias,
-                              kind=kind)
+        return _resolve_model(
+            snapshot, ask, model, Rule.listed if kind == "listed" else Rule.alias, kind=kind
+        )
     response_id = RESPONSE_ID.match(key)
     if response_id:
         base = find(snapshot, response_id["base"])
         if base is not None and any(o.mode is ServingMode.pay_per_token for o in base[0].offerings):
-            note = Notice(code="response_id", message=(
-                f"{name} is a date-suffixed response id of {base[0].name}: the same endpoint"))
-            return _resolve_model(snapshot, ask, base[0], Rule.alias, kind=base[1], notes=[note],
-                                  only_mode=ServingMode.pay_per_token)
+            note = Notice(
+                code="response_id",
+                message=(
+                    f"{name} is a date-suffixed response id of {base[0].name}: the same endpoint"
+                ),
+            )
+            return _resolve_model(
+                snapshot,
+                ask,
+                base[0],
+                Rule.alias,
+                kind=base[1],
+                notes=[note],
+                only_mode=ServingMode.pay_per_token,
+            )
     family = _family_of(snapshot, key)
     if family is not None:
         return _resolve_inferred(snapshot, ask, family)
-    if key and ask.mode in (None, ServingMode.provisioned_throughput) and (
-        ask.provider is None or ask.provider.slug == HOSTED_PROVIDER
+    if (
+        key
+        and ask.mode in (None, ServingMode.provisioned_throughput)
+        and (ask.provider is None or ask.provider.slug == HOSTED_PROVIDER)
     ):
         arch = match_architecture(snapshot, key)
         if arch is not None:
@@ -147,8 +164,9 @@ def _resolve_model(
             and ask.mode is ServingMode.provisioned_throughput
             and (ask.provider is None or ask.provider.slug == HOSTED_PROVIDER)
         ):
-            return _resolve_architecture(snapshot, ask, arch, model_name=model.name,
-                                         matched=model.name, notes=notes)
+            return _resolve_architecture(
+                snapshot, ask, arch, model_name=model.name, matched=model.name, notes=notes
+            )
         return _unsupported(snapshot, ask, model, rule, offerings)
     if len(matching) > 1:
         return _ambiguous(ask, model.name, rule, matching, notes)
@@ -195,14 +213,28 @@ def _settle(
     """One offering fits: usable as asked, or retired and followed to its replacement."""
     if status_on(offering, ask.as_of) is not OfferingStatus.retired:
         warnings = [*notes, *_offering_warnings(snapshot, offering, ask.as_of)]
-        return _usable(snapshot, ask, ResolutionStatus.ok, rule, model.name, offering, warnings,
-                       chain=[], since=None, config_name=config_name)
+        return _usable(
+            snapshot,
+            ask,
+            ResolutionStatus.ok,
+            rule,
+            model.name,
+            offering,
+            warnings,
+            chain=[],
+            since=None,
+            config_name=config_name,
+        )
     since = retired_from(offering) or offering.retires_on
     chain: list[Hop] = []
     warnings = list(notes)
     if offering.retires_meaning is DateMeaning.by:
-        warnings.append(Notice(code="retired_by", message=(
-            f"retired by {offering.retires_on}; the exact date is not stated")))
+        warnings.append(
+            Notice(
+                code="retired_by",
+                message=(f"retired by {offering.retires_on}; the exact date is not stated"),
+            )
+        )
     warnings.extend(_unverified_retirement(offering))
     warnings.extend(_architecture_hint(snapshot, model, offering))
     current, visited = offering, {offering.identity}
@@ -214,34 +246,74 @@ def _settle(
             (replacement.model, replacement.provider, replacement.mode), ()
         )
         if not targets:
-            warnings.append(Notice(code="replacement_dead_end", message=(
-                f"{replacement.model} replaces {current.model} but the catalog has no "
-                f"{replacement.mode.value} offering of it at {replacement.provider}")))
+            warnings.append(
+                Notice(
+                    code="replacement_dead_end",
+                    message=(
+                        f"{replacement.model} replaces {current.model} but the catalog has no "
+                        f"{replacement.mode.value} offering of it at {replacement.provider}"
+                    ),
+                )
+            )
             return _retired(ask, model.name, offering, rule, chain, warnings, since)
         target = next((t for t in targets if t.task is current.task), targets[0])
-        chain.append(Hop(
-            from_model=current.model, to_model=target.model, provider=target.provider,
-            serving_mode=target.mode, task=target.task,
-            effective_on=replacement.effective_on or retired_from(current) or current.retires_on,
-            reason=replacement.reason, source=source_ref(replacement.source),
-        ))
+        chain.append(
+            Hop(
+                from_model=current.model,
+                to_model=target.model,
+                provider=target.provider,
+                serving_mode=target.mode,
+                task=target.task,
+                effective_on=replacement.effective_on
+                or retired_from(current)
+                or current.retires_on,
+                reason=replacement.reason,
+                source=source_ref(replacement.source),
+            )
+        )
         if not replacement.source.verified:
-            warnings.append(Notice(code="unverified", message=(
-                f"that {target.model} replaces {current.model} comes from an unverified source "
-                f"({replacement.source.key})")))
+            warnings.append(
+                Notice(
+                    code="unverified",
+                    message=(
+                        f"that {target.model} replaces {current.model} comes from an unverified source "
+                        f"({replacement.source.key})"
+                    ),
+                )
+            )
         if target.task is not current.task:
-            warnings.append(Notice(code="task_changed", message=(
-                f"{target.model} serves {target.task.endpoint_type}, not "
-                f"{current.task.endpoint_type}: requests must change shape")))
+            warnings.append(
+                Notice(
+                    code="task_changed",
+                    message=(
+                        f"{target.model} serves {target.task.endpoint_type}, not "
+                        f"{current.task.endpoint_type}: requests must change shape"
+                    ),
+                )
+            )
         if target.identity in visited:
-            warnings.append(Notice(code="replacement_cycle", message=(
-                "the replacement links lead back to " + target.model)))
+            warnings.append(
+                Notice(
+                    code="replacement_cycle",
+                    message=("the replacement links lead back to " + target.model),
+                )
+            )
             return _retired(ask, model.name, offering, rule, chain, warnings, since)
         visited.add(target.identity)
         if status_on(target, ask.as_of) is not OfferingStatus.retired:
             warnings.extend(_offering_warnings(snapshot, target, ask.as_of))
-            return _usable(snapshot, ask, ResolutionStatus.replaced, rule, model.name, target,
-                           warnings, chain=chain, since=since, asked=offering)
+            return _usable(
+                snapshot,
+                ask,
+                ResolutionStatus.replaced,
+                rule,
+                model.name,
+                target,
+                warnings,
+                chain=chain,
+                since=since,
+                asked=offering,
+            )
         current = target
 
 
@@ -249,11 +321,10 @@ def _applicable_replacement(offering: OfferingRec, as_of: dt.date) -> Replacemen
     """The replacement in force on `as_of`: the latest whose effective date has come."""
     chosen = None
     for replacement in offering.replacements:
-        if replacement.effective_on is None or replacement.effective_on <= as_of:
-            if chosen is None or (replacement.effective_on or dt.date.min) >= (
-                chosen.effective_on or dt.date.min
-            ):
-                chosen = replacement
+        effective = replacement.effective_on or dt.date.min
+        in_force = effective <= as_of
+        if in_force and (chosen is None or effective >= (chosen.effective_on or dt.date.min)):
+            chosen = replacement
     return chosen
 
 
@@ -285,10 +356,22 @@ def _usable(
         )
     first_gone = retired_from(offering)
     return Resolution(
-        request=ask.request, status=status, rule=rule, message=message, matched=matched,
-        model=use, provider=offering.provider, serving_mode=offering.mode, task=offering.task,
-        endpoint_type=offering.task.endpoint_type, endpoint_name=offering.endpoint_name,
-        since=since, retires_on=first_gone, chain=chain, warnings=warnings, config=config,
+        request=ask.request,
+        status=status,
+        rule=rule,
+        message=message,
+        matched=matched,
+        model=use,
+        provider=offering.provider,
+        serving_mode=offering.mode,
+        task=offering.task,
+        endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name,
+        since=since,
+        retires_on=first_gone,
+        chain=chain,
+        warnings=warnings,
+        config=config,
     )
 
 
@@ -303,14 +386,24 @@ def _retired(
 ) -> Resolution:
     tail = (
         f"; its replacement chain ends at {chain[-1].to_model}, itself retired"
-        if chain else " and the catalog knows no replacement"
+        if chain
+        else " and the catalog knows no replacement"
     )
     return Resolution(
-        request=ask.request, status=ResolutionStatus.retired, rule=rule,
+        request=ask.request,
+        status=ResolutionStatus.retired,
+        rule=rule,
         message=f"{matched} {_where(offering)} is retired since {since}{tail}.",
-        matched=matched, model=offering.model, provider=offering.provider,
-        serving_mode=offering.mode, task=offering.task, endpoint_type=offering.task.endpoint_type,
-        endpoint_name=offering.endpoint_name, since=since, chain=chain, warnings=warnings,
+        matched=matched,
+        model=offering.model,
+        provider=offering.provider,
+        serving_mode=offering.mode,
+        task=offering.task,
+        endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name,
+        since=since,
+        chain=chain,
+        warnings=warnings,
     )
 
 
@@ -318,15 +411,22 @@ def _candidate(
     offering: OfferingRec, as_of: dt.date, decided_by: dict[str, str] | None = None
 ) -> Candidate:
     return Candidate(
-        model=offering.model, provider=offering.provider, serving_mode=offering.mode,
-        task=offering.task, endpoint_type=offering.task.endpoint_type,
-        endpoint_name=offering.endpoint_name, status=status_on(offering, as_of),
+        model=offering.model,
+        provider=offering.provider,
+        serving_mode=offering.mode,
+        task=offering.task,
+        endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name,
+        status=status_on(offering, as_of),
         decided_by=decided_by or {},
     )
 
 
 def _ambiguous(
-    ask: _Ask, matched: str, rule: Rule, offerings: Sequence[OfferingRec],
+    ask: _Ask,
+    matched: str,
+    rule: Rule,
+    offerings: Sequence[OfferingRec],
     notes: Sequence[Notice] = (),
 ) -> Resolution:
     varying = [
@@ -344,10 +444,16 @@ def _ambiguous(
         return {field: values[field] for field in varying}
 
     return Resolution(
-        request=ask.request, status=ResolutionStatus.ambiguous, rule=rule,
-        message=(f"{ask.name} fits {len(offerings)} offerings; pass "
-                 + " and ".join(f"--{f}" for f in varying) + " to choose."),
-        matched=matched, warnings=list(notes),
+        request=ask.request,
+        status=ResolutionStatus.ambiguous,
+        rule=rule,
+        message=(
+            f"{ask.name} fits {len(offerings)} offerings; pass "
+            + " and ".join(f"--{f}" for f in varying)
+            + " to choose."
+        ),
+        matched=matched,
+        warnings=list(notes),
         candidates=[_candidate(o, ask.as_of, decided(o)) for o in offerings],
     )
 
@@ -356,20 +462,25 @@ def _unsupported(
     snapshot: Snapshot, ask: _Ask, model: ModelRec, rule: Rule, offerings: Sequence[OfferingRec]
 ) -> Resolution:
     wanted = " ".join(
-        part for part in (
+        part
+        for part in (
             f"for {ask.task.value}" if ask.task else "",
             f"in {_mode(ask.mode)}" if ask.mode else "",
             f"at {ask.provider.slug}" if ask.provider else "",
-        ) if part
+        )
+        if part
     )
     candidates = [_candidate(o, ask.as_of) for o in (offerings or model.offerings)]
     arch = _architecture_of(snapshot, model)
     if arch is not None:
         candidates.extend(
             Candidate(
-                model=model.name, provider=HOSTED_PROVIDER,
-                serving_mode=ServingMode.provisioned_throughput, task=task,
-                endpoint_type=task.endpoint_type, status=OfferingStatus.active,
+                model=model.name,
+                provider=HOSTED_PROVIDER,
+                serving_mode=ServingMode.provisioned_throughput,
+                task=task,
+                endpoint_type=task.endpoint_type,
+                status=OfferingStatus.active,
                 decided_by={"mode": ServingMode.provisioned_throughput.value},
             )
             for task in arch.tasks
@@ -378,9 +489,12 @@ def _unsupported(
         f"{c.task.value} ({_mode(c.serving_mode)} at {c.provider})" for c in candidates
     )
     return Resolution(
-        request=ask.request, status=ResolutionStatus.unsupported, rule=rule,
+        request=ask.request,
+        status=ResolutionStatus.unsupported,
+        rule=rule,
         message=f"{model.name} is not offered {wanted}; it is offered for {offered}.",
-        matched=model.name, candidates=candidates,
+        matched=model.name,
+        candidates=candidates,
     )
 
 
@@ -389,12 +503,18 @@ def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "."
     warnings = []
     if ask.provider is not None and not ask.provider.custom_tasks:
-        warnings.append(Notice(code="no_custom_models", message=(
-            f"{ask.provider.name} does not accept fine-tuned model names")))
+        warnings.append(
+            Notice(
+                code="no_custom_models",
+                message=(f"{ask.provider.name} does not accept fine-tuned model names"),
+            )
+        )
     return Resolution(
-        request=ask.request, status=ResolutionStatus.unknown,
+        request=ask.request,
+        status=ResolutionStatus.unknown,
         message=f"{ask.name!r} is not in the catalog{hint}",
-        suggestions=suggestions, warnings=warnings,
+        suggestions=suggestions,
+        warnings=warnings,
     )
 
 
@@ -403,9 +523,13 @@ def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
 
 def _resolve_inferred(snapshot: Snapshot, ask: _Ask, family: ModelRec) -> Resolution:
     """A variant takes its family's task and, since its own lifecycle is unlisted, its fate."""
-    note = Notice(code="inferred", message=(
-        f"{ask.name} is not listed; it is treated as a version of {family.name}, whose provider "
-        "usually supports new versions. Its own retirement date is unknown."))
+    note = Notice(
+        code="inferred",
+        message=(
+            f"{ask.name} is not listed; it is treated as a version of {family.name}, whose provider "
+            "usually supports new versions. Its own retirement date is unknown."
+        ),
+    )
     external = tuple(o for o in family.offerings if o.mode is ServingMode.external)
     matching = [o for o in external if ask.fits(o)]
     if not matching:
@@ -430,37 +554,67 @@ def _resolve_architecture(
     """Provisioned throughput deploys any model of a supported architecture."""
     if ask.task is not None and ask.task not in arch.tasks:
         return Resolution(
-            request=ask.request, status=ResolutionStatus.unsupported, rule=Rule.architecture,
-            message=(f"{arch.name} serves {', '.join(t.value for t in arch.tasks)} in "
-                     f"provisioned throughput, not {ask.task.value}."),
+            request=ask.request,
+            status=ResolutionStatus.unsupported,
+            rule=Rule.architecture,
+            message=(
+                f"{arch.name} serves {', '.join(t.value for t in arch.tasks)} in "
+                f"provisioned throughput, not {ask.task.value}."
+            ),
             matched=matched,
             candidates=[
-                Candidate(model=model_name, provider=HOSTED_PROVIDER,
-                          serving_mode=ServingMode.provisioned_throughput, task=t,
-                          endpoint_type=t.endpoint_type, status=OfferingStatus.active,
-                          decided_by={"task": t.value})
+                Candidate(
+                    model=model_name,
+                    provider=HOSTED_PROVIDER,
+                    serving_mode=ServingMode.provisioned_throughput,
+                    task=t,
+                    endpoint_type=t.endpoint_type,
+                    status=OfferingStatus.active,
+                    decided_by={"task": t.value},
+                )
                 for t in arch.tasks
             ],
         )
     task = ask.task or arch.tasks[0]
     warnings = list(notes)
-    warnings.append(Notice(code="architecture", message=(
-        f"resolved by architecture: {arch.name} is deployable with provisioned throughput")))
+    warnings.append(
+        Notice(
+            code="architecture",
+            message=(
+                f"resolved by architecture: {arch.name} is deployable with provisioned throughput"
+            ),
+        )
+    )
     others = [t.value for t in arch.tasks if t is not task]
     if others and ask.task is None:
-        warnings.append(Notice(code="also_supports", message=(
-            f"the same endpoint also serves {', '.join(others)}")))
+        warnings.append(
+            Notice(
+                code="also_supports", message=(f"the same endpoint also serves {', '.join(others)}")
+            )
+        )
     if task is Task.embeddings and arch.embeddings_normalized is False:
         warnings.append(_not_normalized(arch.name))
     if not arch.source.verified:
-        warnings.append(Notice(code="unverified", message=(
-            f"architecture {arch.name} comes from an unverified source ({arch.source.key})")))
+        warnings.append(
+            Notice(
+                code="unverified",
+                message=(
+                    f"architecture {arch.name} comes from an unverified source ({arch.source.key})"
+                ),
+            )
+        )
     return Resolution(
-        request=ask.request, status=ResolutionStatus.ok, rule=Rule.architecture,
+        request=ask.request,
+        status=ResolutionStatus.ok,
+        rule=Rule.architecture,
         message=f"Deploy {model_name} with provisioned throughput ({task.endpoint_type}).",
-        matched=matched, model=model_name, provider=HOSTED_PROVIDER,
-        serving_mode=ServingMode.provisioned_throughput, task=task,
-        endpoint_type=task.endpoint_type, warnings=warnings,
+        matched=matched,
+        model=model_name,
+        provider=HOSTED_PROVIDER,
+        serving_mode=ServingMode.provisioned_throughput,
+        task=task,
+        endpoint_type=task.endpoint_type,
+        warnings=warnings,
         config=provisioned_throughput_config(model_name),
     )
 
@@ -471,36 +625,62 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
     allowed_text = ", ".join(t.value for t in allowed)
 
     def candidate(task: Task) -> Candidate:
-        return Candidate(model=ask.name, provider=provider.slug, serving_mode=ServingMode.external,
-                         task=task, endpoint_type=task.endpoint_type,
-                         status=OfferingStatus.unknown, decided_by={"task": task.value})
+        return Candidate(
+            model=ask.name,
+            provider=provider.slug,
+            serving_mode=ServingMode.external,
+            task=task,
+            endpoint_type=task.endpoint_type,
+            status=OfferingStatus.unknown,
+            decided_by={"task": task.value},
+        )
 
     if ask.mode not in (None, ServingMode.external) or (
         ask.task is not None and ask.task not in allowed
     ):
         wanted = ask.task.value if ask.task and ask.task not in allowed else _mode(ask.mode)
         return Resolution(
-            request=ask.request, status=ResolutionStatus.unsupported, rule=Rule.custom,
-            message=(f"{ask.name} is not listed, and {provider.name} accepts fine-tuned model "
-                     f"names only as external models for {allowed_text}, not {wanted}."),
+            request=ask.request,
+            status=ResolutionStatus.unsupported,
+            rule=Rule.custom,
+            message=(
+                f"{ask.name} is not listed, and {provider.name} accepts fine-tuned model "
+                f"names only as external models for {allowed_text}, not {wanted}."
+            ),
             candidates=[candidate(t) for t in allowed],
         )
     if ask.task is None and len(allowed) > 1:
         return Resolution(
-            request=ask.request, status=ResolutionStatus.ambiguous, rule=Rule.custom,
-            message=(f"{ask.name} is not listed; {provider.name} accepts fine-tuned models for "
-                     f"{allowed_text}: pass --task to choose."),
+            request=ask.request,
+            status=ResolutionStatus.ambiguous,
+            rule=Rule.custom,
+            message=(
+                f"{ask.name} is not listed; {provider.name} accepts fine-tuned models for "
+                f"{allowed_text}: pass --task to choose."
+            ),
             candidates=[candidate(t) for t in allowed],
         )
     task = ask.task or allowed[0]
-    warnings = [Notice(code="custom", message=(
-        f"{ask.name} is not in the catalog; {provider.name} accepts fine-tuned model names for "
-        f"{allowed_text}. The catalog cannot check that the model exists or when it retires."))]
+    warnings = [
+        Notice(
+            code="custom",
+            message=(
+                f"{ask.name} is not in the catalog; {provider.name} accepts fine-tuned model names for "
+                f"{allowed_text}. The catalog cannot check that the model exists or when it retires."
+            ),
+        )
+    ]
     return Resolution(
-        request=ask.request, status=ResolutionStatus.ok, rule=Rule.custom,
+        request=ask.request,
+        status=ResolutionStatus.ok,
+        rule=Rule.custom,
         message=f"Use {ask.name} at {provider.slug} (external, {task.endpoint_type}).",
-        model=ask.name, provider=provider.slug, serving_mode=ServingMode.external, task=task,
-        endpoint_type=task.endpoint_type, warnings=warnings,
+        model=ask.name,
+        provider=provider.slug,
+        serving_mode=ServingMode.external,
+        task=task,
+        endpoint_type=task.endpoint_type,
+        warnings=warnings,
         config=external_model_config(provider, ask.name, task, None),
     )
 
@@ -508,43 +688,73 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
 # -- warnings and small helpers ---------------------------------------------------------------
 
 
-def _offering_warnings(
-    snapshot: Snapshot, offering: OfferingRec, as_of: dt.date
-) -> list[Notice]:
+def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, as_of: dt.date) -> list[Notice]:
     warnings = []
     status = status_on(offering, as_of)
     first_gone = retired_from(offering)
     if first_gone is not None and first_gone - as_of <= RETIRES_SOON:
-        warnings.append(Notice(code="retires_soon", message=(
-            f"retires on {first_gone} ({(first_gone - as_of).days} days after {as_of})")))
+        warnings.append(
+            Notice(
+                code="retires_soon",
+                message=(
+                    f"retires on {first_gone} ({(first_gone - as_of).days} days after {as_of})"
+                ),
+            )
+        )
     if status is OfferingStatus.deprecated:
-        warnings.append(Notice(code="deprecated", message=(
-            f"deprecated since {offering.deprecated_on}")))
+        warnings.append(
+            Notice(code="deprecated", message=(f"deprecated since {offering.deprecated_on}"))
+        )
     if status in (OfferingStatus.deprecated, OfferingStatus.unknown) and first_gone is None:
-        warnings.append(Notice(code="retirement_unknown", message=(
-            "retirement date unknown: no source gives one" if status is OfferingStatus.deprecated
-            else "lifecycle unknown: no source gives a retirement date or says it is current")))
+        warnings.append(
+            Notice(
+                code="retirement_unknown",
+                message=(
+                    "retirement date unknown: no source gives one"
+                    if status is OfferingStatus.deprecated
+                    else "lifecycle unknown: no source gives a retirement date or says it is current"
+                ),
+            )
+        )
     for report in offering.reports:
-        warnings.append(Notice(code="also_reported", message=(
-            f"also reported: {report.meaning.value} {report.on} ({report.source.key})"
-            + (f": {report.note}" if report.note else ""))))
+        warnings.append(
+            Notice(
+                code="also_reported",
+                message=(
+                    f"also reported: {report.meaning.value} {report.on} ({report.source.key})"
+                    + (f": {report.note}" if report.note else "")
+                ),
+            )
+        )
     warnings.extend(_unverified_retirement(offering))
     model = snapshot.by_exact_name.get(offering.model)
     if model is not None:
         if offering.task is Task.embeddings and model.embeddings_normalized is False:
             warnings.append(_not_normalized(model.name))
         if not model.source.verified:
-            warnings.append(Notice(code="unverified", message=(
-                f"{model.name} is listed from an unverified source ({model.source.key})")))
+            warnings.append(
+                Notice(
+                    code="unverified",
+                    message=(
+                        f"{model.name} is listed from an unverified source ({model.source.key})"
+                    ),
+                )
+            )
     return warnings
 
 
 def _unverified_retirement(offering: OfferingRec) -> list[Notice]:
     source = offering.retires_source
     if source is not None and not source.verified:
-        return [Notice(code="unverified", message=(
-            f"the retirement date {offering.retires_on} comes from an unverified source "
-            f"({source.key})"))]
+        return [
+            Notice(
+                code="unverified",
+                message=(
+                    f"the retirement date {offering.retires_on} comes from an unverified source "
+                    f"({source.key})"
+                ),
+            )
+        ]
     return []
 
 
@@ -554,14 +764,24 @@ def _architecture_hint(snapshot: Snapshot, model: ModelRec, offering: OfferingRe
         return []
     if any(o.mode is ServingMode.provisioned_throughput for o in model.offerings):
         return []
-    return [Notice(code="architecture_deployable", message=(
-        f"the {arch.name} architecture is still deployable with provisioned throughput "
-        "(--mode provisioned_throughput)"))]
+    return [
+        Notice(
+            code="architecture_deployable",
+            message=(
+                f"the {arch.name} architecture is still deployable with provisioned throughput "
+                "(--mode provisioned_throughput)"
+            ),
+        )
+    ]
 
 
 def _not_normalized(name: str) -> Notice:
-    return Notice(code="embeddings_not_normalized", message=(
-        f"{name} does not produce normalized embeddings: normalize before cosine similarity"))
+    return Notice(
+        code="embeddings_not_normalized",
+        message=(
+            f"{name} does not produce normalized embeddings: normalize before cosine similarity"
+        ),
+    )
 
 
 def _config(
@@ -578,10 +798,10 @@ def _config(
 
 def _where(offering: OfferingRec) -> str:
     endpoint = f", endpoint {offering.endpoint_name}" if offering.endpoint_name else ""
-    return f"at {offering.provider} ({_mode(offering.mode)}, {offering.task.endpoint_type}{endpoint})"
+    return (
+        f"at {offering.provider} ({_mode(offering.mode)}, {offering.task.endpoint_type}{endpoint})"
+    )
 
 
 def _mode(mode: ServingMode | None) -> str:
     return mode.value.replace("_", "-") if mode else "any mode"
-
-

@@ -93,5 +93,7 @@ def _sync(
         session.flush()
         revision = new.id
     elif latest is not None and latest.seed_sha256 != seed.sha256:
-        latest.seed_sha256 = seed.sha256  # same facts, new bytes (comments, layout): no new revision
+        latest.seed_sha256 = (
+            seed.sha256
+        )  # same facts, new bytes (comments, layout): no new revision
     return LoadReport(seed.path, tuple(changes), revision, dry_run=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from catalog.seed_schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocum
 FieldPath = tuple[str | int, ...]
 
 
-class _DatesAsText(RoundTripConstructor):  # type: ignore[misc]
+class _DatesAsText(RoundTripConstructor):
     """Leave dates as text for Pydantic: YAML's own parser raises on `2025-04-31` with no line."""
 
 
@@ -198,7 +198,7 @@ def _check_references(document: SeedDocument, lines: _Lines, display: str) -> It
     models = {m.name: m for m in document.models}
 
     def known(
-        value: str | None, pool: set[str], what: str, *path: str | int
+        value: str | None, pool: Collection[str], what: str, *path: str | int
     ) -> Iterator[SeedError]:
         if value is not None and value not in pool:
             yield error(f"unknown {what} {value!r}", *path)
@@ -249,11 +249,11 @@ def _check_references(document: SeedDocument, lines: _Lines, display: str) -> It
         yield from known(model.publisher, publishers, "publisher", *base, "publisher")
         yield from known(model.source, sources, "source", *base, "source")
         yield from known(model.architecture, architectures, "architecture", *base, "architecture")
-        for a_index, alias in enumerate(alias_entries(model)):
-            key = name_key(alias.name)
+        for a_index, entry in enumerate(alias_entries(model)):
+            key = name_key(entry.name)
             if key in names:
                 yield error(
-                    f"alias {alias.name!r} repeats a model name or alias (line {lines.line_of(names[key])})",
+                    f"alias {entry.name!r} repeats a model name or alias (line {lines.line_of(names[key])})",
                     *base,
                     "aliases",
                     a_index,
@@ -290,11 +290,13 @@ def _check_references(document: SeedDocument, lines: _Lines, display: str) -> It
                 target = models.get(replacement.model)
                 if target is None:
                     continue
-                provider = replacement.provider or offering.provider
-                mode = replacement.mode or offering.mode
-                if not any(o.provider == provider and o.mode == mode for o in target.offerings):
+                to_provider = replacement.provider or offering.provider
+                to_mode = replacement.mode or offering.mode
+                if not any(
+                    o.provider == to_provider and o.mode == to_mode for o in target.offerings
+                ):
                     yield error(
-                        f"replacement {replacement.model!r} has no {mode} offering at {provider}",
+                        f"replacement {replacement.model!r} has no {to_mode} offering at {to_provider}",
                         *path,
                         "replaced_by",
                         r_index,
@@ -308,10 +310,10 @@ def _check_offering(
     path: tuple[str | int, ...],
     known: Any,
     error: Any,
-    sources: set[str],
-    tasks: set[str],
-    modes: set[str],
-    providers: set[str],
+    sources: Collection[str],
+    tasks: Collection[str],
+    modes: Collection[str],
+    providers: Collection[str],
 ) -> Iterator[SeedError]:
     yield from known(offering.provider, providers, "provider", *path, "provider")
     yield from known(offering.mode, modes, "serving mode", *path, "mode")
@@ -349,9 +351,13 @@ def _check_cycles(document: SeedDocument, lines: _Lines, display: str) -> Iterat
     edges: dict[Node, list[tuple[Node, FieldPath]]] = {}
     for index, model in enumerate(document.models):
         for o_index, offering in enumerate(model.offerings):
-            node = (model.name, offering.provider, offering.mode)
+            node = (model.name, offering.provider, offering.mode.value)
             for r_index, rep in enumerate(offering.replaced_by):
-                target = (rep.model, rep.provider or offering.provider, rep.mode or offering.mode)
+                target = (
+                    rep.model,
+                    rep.provider or offering.provider,
+                    (rep.mode or offering.mode).value,
+                )
                 where = ("models", index, "offerings", o_index, "replaced_by", r_index, "model")
                 edges.setdefault(node, []).append((target, where))
     done: set[Node] = set()

@@ -93,87 +93,170 @@ def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
         out[label][key] = row
 
     for s in doc.sources:
-        add("source", _k(s.key), {"key": s.key, "title": s.title, "url": s.url,
-                                  "verified": s.verified, "read_on": s.read_on, "note": s.note})
-    for p in doc.publishers:
-        add("publisher", _k(p.slug), {"slug": p.slug, "name": p.name})
+        add(
+            "source",
+            _k(s.key),
+            {
+                "key": s.key,
+                "title": s.title,
+                "url": s.url,
+                "verified": s.verified,
+                "read_on": s.read_on,
+                "note": s.note,
+            },
+        )
+    for pub in doc.publishers:
+        add("publisher", _k(pub.slug), {"slug": pub.slug, "name": pub.name})
     for t in doc.task_types:
-        add("task type", _k(t.slug.value),
-            {"slug": t.slug.value, "name": t.name, "endpoint_type": t.endpoint_type})
-    for m in doc.serving_modes:
-        add("serving mode", _k(m.slug.value), {"slug": m.slug.value, "name": m.name, "note": m.note})
+        add(
+            "task type",
+            _k(t.slug.value),
+            {"slug": t.slug.value, "name": t.name, "endpoint_type": t.endpoint_type},
+        )
+    for sm in doc.serving_modes:
+        add(
+            "serving mode",
+            _k(sm.slug.value),
+            {"slug": sm.slug.value, "name": sm.name, "note": sm.note},
+        )
     for p in doc.providers:
-        add("provider", _k(p.slug), {
-            "slug": p.slug, "name": p.name, "config_provider": p.config_provider,
-            "openai_api_type": p.openai_api_type, "source_id": _k(p.source), "note": p.note,
-        })
+        add(
+            "provider",
+            _k(p.slug),
+            {
+                "slug": p.slug,
+                "name": p.name,
+                "config_provider": p.config_provider,
+                "openai_api_type": p.openai_api_type,
+                "source_id": _k(p.source),
+                "note": p.note,
+            },
+        )
         if p.custom_models is not None:
             for task in p.custom_models.tasks:
-                add("custom-model rule", _k(_k(p.slug), _k(task.value)), {
-                    "provider_id": _k(p.slug), "task_type_id": _k(task.value),
-                    "source_id": _k(p.custom_models.source), "note": p.custom_models.note,
-                })
+                add(
+                    "custom-model rule",
+                    _k(_k(p.slug), _k(task.value)),
+                    {
+                        "provider_id": _k(p.slug),
+                        "task_type_id": _k(task.value),
+                        "source_id": _k(p.custom_models.source),
+                        "note": p.custom_models.note,
+                    },
+                )
     for a in doc.architectures:
         arch = _k(a.name)
-        add("architecture", arch, {
-            "name": a.name, "name_key": name_key(a.name), "publisher_id": _k(a.publisher),
-            "license": a.license, "embeddings_normalized": a.embeddings_normalized,
-            "notes": a.notes, "source_id": _k(a.source),
-        })
+        add(
+            "architecture",
+            arch,
+            {
+                "name": a.name,
+                "name_key": name_key(a.name),
+                "publisher_id": _k(a.publisher),
+                "license": a.license,
+                "embeddings_normalized": a.embeddings_normalized,
+                "notes": a.notes,
+                "source_id": _k(a.source),
+            },
+        )
         for task in a.tasks:
-            add("architecture task", _k(arch, _k(task.value)),
-                {"architecture_id": arch, "task_type_id": _k(task.value)})
+            add(
+                "architecture task",
+                _k(arch, _k(task.value)),
+                {"architecture_id": arch, "task_type_id": _k(task.value)},
+            )
         for alias in a.aliases:
-            add("architecture alias", _k(name_key(alias)),
-                {"architecture_id": arch, "alias": alias, "alias_key": name_key(alias)})
+            add(
+                "architecture alias",
+                _k(name_key(alias)),
+                {"architecture_id": arch, "alias": alias, "alias_key": name_key(alias)},
+            )
     for m in doc.models:
         model = _k(m.name)
-        add("model", model, {
-            "name": m.name, "name_key": name_key(m.name), "display_name": m.display_name,
-            "publisher_id": _k(m.publisher), "family": m.family,
-            "architecture_id": _k(m.architecture) if m.architecture else None,
-            "license": m.license, "embeddings_normalized": m.embeddings_normalized,
-            "notes": m.notes, "source_id": _k(m.source),
-        })
-        for alias in alias_entries(m):
-            add("alias", _k(name_key(alias.name)), {
-                "model_id": model, "alias": alias.name, "alias_key": name_key(alias.name),
-                "kind": alias.kind.value,
-            })
+        add(
+            "model",
+            model,
+            {
+                "name": m.name,
+                "name_key": name_key(m.name),
+                "display_name": m.display_name,
+                "publisher_id": _k(m.publisher),
+                "family": m.family,
+                "architecture_id": _k(m.architecture) if m.architecture else None,
+                "license": m.license,
+                "embeddings_normalized": m.embeddings_normalized,
+                "notes": m.notes,
+                "source_id": _k(m.source),
+            },
+        )
+        for entry in alias_entries(m):
+            add(
+                "alias",
+                _k(name_key(entry.name)),
+                {
+                    "model_id": model,
+                    "alias": entry.name,
+                    "alias_key": name_key(entry.name),
+                    "kind": entry.kind.value,
+                },
+            )
         for o in m.offerings:
             life = o.lifecycle
             for task in o.tasks:
                 offering = _k(model, _k(o.provider), _k(o.mode.value), _k(task.value))
-                add("offering", offering, {
-                    "model_id": model, "provider_id": _k(o.provider),
-                    "serving_mode_id": _k(o.mode.value), "task_type_id": _k(task.value),
-                    "endpoint_name": o.endpoint, "bedrock_provider": o.bedrock_provider,
-                    "notes": o.notes, "source_id": _k(o.source),
-                    "lifecycle_basis": life.basis.value if life.basis else None,
-                    "lifecycle_source_id": _k(life.source) if life.source else None,
-                    "lifecycle_note": life.note,
-                    "deprecated_on": life.deprecated.on if life.deprecated else None,
-                    "deprecated_source_id": _k(life.deprecated.source) if life.deprecated else None,
-                    "deprecated_note": life.deprecated.note if life.deprecated else None,
-                    "retires_on": life.retires.on if life.retires else None,
-                    "retires_meaning": life.retires.meaning.value if life.retires else None,
-                    "retires_source_id": _k(life.retires.source) if life.retires else None,
-                    "retires_note": life.retires.note if life.retires else None,
-                })
+                add(
+                    "offering",
+                    offering,
+                    {
+                        "model_id": model,
+                        "provider_id": _k(o.provider),
+                        "serving_mode_id": _k(o.mode.value),
+                        "task_type_id": _k(task.value),
+                        "endpoint_name": o.endpoint,
+                        "bedrock_provider": o.bedrock_provider,
+                        "notes": o.notes,
+                        "source_id": _k(o.source),
+                        "lifecycle_basis": life.basis.value if life.basis else None,
+                        "lifecycle_source_id": _k(life.source) if life.source else None,
+                        "lifecycle_note": life.note,
+                        "deprecated_on": life.deprecated.on if life.deprecated else None,
+                        "deprecated_source_id": _k(life.deprecated.source)
+                        if life.deprecated
+                        else None,
+                        "deprecated_note": life.deprecated.note if life.deprecated else None,
+                        "retires_on": life.retires.on if life.retires else None,
+                        "retires_meaning": life.retires.meaning.value if life.retires else None,
+                        "retires_source_id": _k(life.retires.source) if life.retires else None,
+                        "retires_note": life.retires.note if life.retires else None,
+                    },
+                )
                 for report in life.also_reported:
                     key = _k(offering, report.on, report.meaning.value, _k(report.source))
-                    add("lifecycle report", key, {
-                        "offering_id": offering, "on_date": report.on,
-                        "meaning": report.meaning.value, "source_id": _k(report.source),
-                        "note": report.note,
-                    })
+                    add(
+                        "lifecycle report",
+                        key,
+                        {
+                            "offering_id": offering,
+                            "on_date": report.on,
+                            "meaning": report.meaning.value,
+                            "source_id": _k(report.source),
+                            "note": report.note,
+                        },
+                    )
                 for rep in o.replaced_by:
                     provider = _k(rep.provider or o.provider)
                     mode = _k((rep.mode or o.mode).value)
-                    add("replacement", _k(offering, _k(rep.model), provider, mode), {
-                        "offering_id": offering, "replacement_model_id": _k(rep.model),
-                        "provider_id": provider, "serving_mode_id": mode,
-                        "effective_on": rep.effective, "reason": rep.reason,
-                        "source_id": _k(rep.source),
-                    })
+                    add(
+                        "replacement",
+                        _k(offering, _k(rep.model), provider, mode),
+                        {
+                            "offering_id": offering,
+                            "replacement_model_id": _k(rep.model),
+                            "provider_id": provider,
+                            "serving_mode_id": mode,
+                            "effective_on": rep.effective,
+                            "reason": rep.reason,
+                            "source_id": _k(rep.source),
+                        },
+                    )
     return out

@@ -146,8 +146,13 @@ def read_snapshot(session: Session) -> Snapshot:
     sources = {
         id_: SourceRec(key=key, title=title, verified=verified, url=url, read_on=read_on, note=note)
         for id_, key, title, verified, url, read_on, note in rows(
-            orm.Source.id, orm.Source.key, orm.Source.title, orm.Source.verified,
-            orm.Source.url, orm.Source.read_on, orm.Source.note,
+            orm.Source.id,
+            orm.Source.key,
+            orm.Source.title,
+            orm.Source.verified,
+            orm.Source.url,
+            orm.Source.read_on,
+            orm.Source.note,
         )
     }
     publishers = {
@@ -161,90 +166,162 @@ def read_snapshot(session: Session) -> Snapshot:
 
     custom: dict[int, list[tuple[Task, int]]] = defaultdict(list)
     for provider_id, task_id, source_id in rows(
-        orm.CustomModelRule.provider_id, orm.CustomModelRule.task_type_id,
+        orm.CustomModelRule.provider_id,
+        orm.CustomModelRule.task_type_id,
         orm.CustomModelRule.source_id,
     ):
         custom[provider_id].append((tasks[task_id], source_id))
     providers: dict[int, ProviderRec] = {}
     for id_, slug, name, config_provider, api_type, source_id, note in rows(
-        orm.Provider.id, orm.Provider.slug, orm.Provider.name, orm.Provider.config_provider,
-        orm.Provider.openai_api_type, orm.Provider.source_id, orm.Provider.note,
+        orm.Provider.id,
+        orm.Provider.slug,
+        orm.Provider.name,
+        orm.Provider.config_provider,
+        orm.Provider.openai_api_type,
+        orm.Provider.source_id,
+        orm.Provider.note,
     ):
         rules = sorted(custom.get(id_, []))
         providers[id_] = ProviderRec(
-            slug=slug, name=name, source=sources[source_id], config_provider=config_provider,
-            openai_api_type=api_type, custom_tasks=tuple(task for task, _ in rules),
-            custom_source=sources[rules[0][1]] if rules else None, note=note,
+            slug=slug,
+            name=name,
+            source=sources[source_id],
+            config_provider=config_provider,
+            openai_api_type=api_type,
+            custom_tasks=tuple(task for task, _ in rules),
+            custom_source=sources[rules[0][1]] if rules else None,
+            note=note,
         )
 
     arch_tasks: dict[int, list[Task]] = defaultdict(list)
-    for arch_id, task_id in rows(orm.ArchitectureTask.architecture_id, orm.ArchitectureTask.task_type_id):
+    for arch_id, task_id in rows(
+        orm.ArchitectureTask.architecture_id, orm.ArchitectureTask.task_type_id
+    ):
         arch_tasks[arch_id].append(tasks[task_id])
     arch_aliases: dict[int, list[str]] = defaultdict(list)
     for arch_id, alias in rows(orm.ArchitectureAlias.architecture_id, orm.ArchitectureAlias.alias):
         arch_aliases[arch_id].append(alias)
     architectures: dict[int, ArchitectureRec] = {}
     for id_, name, key, publisher_id, license_, normalized, notes, source_id in rows(
-        orm.Architecture.id, orm.Architecture.name, orm.Architecture.name_key,
-        orm.Architecture.publisher_id, orm.Architecture.license,
-        orm.Architecture.embeddings_normalized, orm.Architecture.notes, orm.Architecture.source_id,
+        orm.Architecture.id,
+        orm.Architecture.name,
+        orm.Architecture.name_key,
+        orm.Architecture.publisher_id,
+        orm.Architecture.license,
+        orm.Architecture.embeddings_normalized,
+        orm.Architecture.notes,
+        orm.Architecture.source_id,
     ):
         architectures[id_] = ArchitectureRec(
-            name=name, key=key, publisher=publishers[publisher_id].slug,
-            tasks=tuple(sorted(arch_tasks[id_])), source=sources[source_id], license=license_,
-            embeddings_normalized=normalized, notes=notes, aliases=tuple(sorted(arch_aliases[id_])),
+            name=name,
+            key=key,
+            publisher=publishers[publisher_id].slug,
+            tasks=tuple(sorted(arch_tasks[id_])),
+            source=sources[source_id],
+            license=license_,
+            embeddings_normalized=normalized,
+            notes=notes,
+            aliases=tuple(sorted(arch_aliases[id_])),
         )
 
     model_names = dict(rows(orm.Model.id, orm.Model.name))
     provider_slugs = {id_: p.slug for id_, p in providers.items()}
     reports: dict[int, list[ReportRec]] = defaultdict(list)
     for offering_id, on, meaning, source_id, note in rows(
-        orm.LifecycleReport.offering_id, orm.LifecycleReport.on_date, orm.LifecycleReport.meaning,
-        orm.LifecycleReport.source_id, orm.LifecycleReport.note,
+        orm.LifecycleReport.offering_id,
+        orm.LifecycleReport.on_date,
+        orm.LifecycleReport.meaning,
+        orm.LifecycleReport.source_id,
+        orm.LifecycleReport.note,
     ):
         reports[offering_id].append(ReportRec(on, DateMeaning(meaning), sources[source_id], note))
     replacements: dict[int, list[ReplacementRec]] = defaultdict(list)
     for offering_id, model_id, provider_id, mode_id, effective, reason, source_id in rows(
-        orm.Replacement.offering_id, orm.Replacement.replacement_model_id,
-        orm.Replacement.provider_id, orm.Replacement.serving_mode_id,
-        orm.Replacement.effective_on, orm.Replacement.reason, orm.Replacement.source_id,
+        orm.Replacement.offering_id,
+        orm.Replacement.replacement_model_id,
+        orm.Replacement.provider_id,
+        orm.Replacement.serving_mode_id,
+        orm.Replacement.effective_on,
+        orm.Replacement.reason,
+        orm.Replacement.source_id,
     ):
         replacements[offering_id].append(
             ReplacementRec(
-                model=model_names[model_id], provider=provider_slugs[provider_id],
-                mode=modes[mode_id], source=sources[source_id], effective_on=effective,
+                model=model_names[model_id],
+                provider=provider_slugs[provider_id],
+                mode=modes[mode_id],
+                source=sources[source_id],
+                effective_on=effective,
                 reason=reason,
             )
         )
 
     offerings: dict[int, list[OfferingRec]] = defaultdict(list)
-    O = orm.Offering  # noqa: N806
+    O = orm.Offering  # noqa: E741
     for (
-        id_, model_id, provider_id, mode_id, task_id, endpoint, bedrock, notes, source_id,
-        basis, basis_source, basis_note, deprecated_on, deprecated_source, deprecated_note,
-        retires_on, meaning, retires_source, retires_note,
+        id_,
+        model_id,
+        provider_id,
+        mode_id,
+        task_id,
+        endpoint,
+        bedrock,
+        notes,
+        source_id,
+        basis,
+        basis_source,
+        basis_note,
+        deprecated_on,
+        deprecated_source,
+        deprecated_note,
+        retires_on,
+        meaning,
+        retires_source,
+        retires_note,
     ) in rows(
-        O.id, O.model_id, O.provider_id, O.serving_mode_id, O.task_type_id, O.endpoint_name,
-        O.bedrock_provider, O.notes, O.source_id, O.lifecycle_basis, O.lifecycle_source_id,
-        O.lifecycle_note, O.deprecated_on, O.deprecated_source_id, O.deprecated_note, O.retires_on,
-        O.retires_meaning, O.retires_source_id, O.retires_note,
+        O.id,
+        O.model_id,
+        O.provider_id,
+        O.serving_mode_id,
+        O.task_type_id,
+        O.endpoint_name,
+        O.bedrock_provider,
+        O.notes,
+        O.source_id,
+        O.lifecycle_basis,
+        O.lifecycle_source_id,
+        O.lifecycle_note,
+        O.deprecated_on,
+        O.deprecated_source_id,
+        O.deprecated_note,
+        O.retires_on,
+        O.retires_meaning,
+        O.retires_source_id,
+        O.retires_note,
     ):
         offerings[model_id].append(
             OfferingRec(
-                model=model_names[model_id], provider=provider_slugs[provider_id],
-                mode=modes[mode_id], task=tasks[task_id], source=sources[source_id],
-                endpoint_name=endpoint, bedrock_provider=bedrock, notes=notes,
+                model=model_names[model_id],
+                provider=provider_slugs[provider_id],
+                mode=modes[mode_id],
+                task=tasks[task_id],
+                source=sources[source_id],
+                endpoint_name=endpoint,
+                bedrock_provider=bedrock,
+                notes=notes,
                 lifecycle_basis=LifecycleBasis(basis) if basis else None,
                 lifecycle_source=sources[basis_source] if basis_source else None,
-                lifecycle_note=basis_note, deprecated_on=deprecated_on,
+                lifecycle_note=basis_note,
+                deprecated_on=deprecated_on,
                 deprecated_source=sources[deprecated_source] if deprecated_source else None,
                 deprecated_note=deprecated_note,
-                retires_on=retires_on, retires_meaning=DateMeaning(meaning) if meaning else None,
+                retires_on=retires_on,
+                retires_meaning=DateMeaning(meaning) if meaning else None,
                 retires_source=sources[retires_source] if retires_source else None,
                 retires_note=retires_note,
                 reports=tuple(sorted(reports.get(id_, ()), key=lambda r: r.on)),
                 replacements=tuple(
-                    sorted(replacements.get(id_, ()), key=lambda r: (r.effective_on or dt.date.min))
+                    sorted(replacements.get(id_, ()), key=lambda r: r.effective_on or dt.date.min)
                 ),
             )
         )
@@ -252,22 +329,36 @@ def read_snapshot(session: Session) -> Snapshot:
     aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for model_id, alias, kind in rows(orm.Alias.model_id, orm.Alias.alias, orm.Alias.kind):
         aliases[model_id].append((alias, kind))
-    M = orm.Model  # noqa: N806
+    M = orm.Model
     models = [
         ModelRec(
-            name=name, key=key, publisher=publishers[publisher_id].slug, source=sources[source_id],
+            name=name,
+            key=key,
+            publisher=publishers[publisher_id].slug,
+            source=sources[source_id],
             offerings=tuple(
                 sorted(offerings.get(id_, ()), key=lambda o: (o.provider, o.mode, o.task))
             ),
-            display_name=display_name, family=family,
-            architecture=architectures[arch_id].name if arch_id else None, license=license_,
-            embeddings_normalized=normalized, notes=notes,
+            display_name=display_name,
+            family=family,
+            architecture=architectures[arch_id].name if arch_id else None,
+            license=license_,
+            embeddings_normalized=normalized,
+            notes=notes,
             aliases=tuple(sorted(aliases.get(id_, ()))),
         )
-        for id_, name, key, display_name, publisher_id, family, arch_id, license_, normalized,
-        notes, source_id in rows(
-            M.id, M.name, M.name_key, M.display_name, M.publisher_id, M.family,
-            M.architecture_id, M.license, M.embeddings_normalized, M.notes, M.source_id,
+        for id_, name, key, display_name, publisher_id, family, arch_id, license_, normalized, notes, source_id in rows(
+            M.id,
+            M.name,
+            M.name_key,
+            M.display_name,
+            M.publisher_id,
+            M.family,
+            M.architecture_id,
+            M.license,
+            M.embeddings_normalized,
+            M.notes,
+            M.source_id,
         )
     ]
     return Snapshot.build(

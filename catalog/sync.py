@@ -113,9 +113,7 @@ def diff(
         for key in have.keys() - want.keys():
             changes.append(Change("delete", spec.label, key))
     order = {spec.label: index for index, spec in enumerate(specs)}
-    return sorted(
-        changes, key=lambda c: (order[c.table], c.action, display_key(c.key))
-    )
+    return sorted(changes, key=lambda c: (order[c.table], c.action, display_key(c.key)))
 
 
 def apply(
@@ -131,13 +129,17 @@ def apply(
     for change in changes:
         by_table.setdefault(change.table, []).append(change)
     for spec in reversed(specs):
-        doomed = [ids[spec.label][c.key] for c in by_table.get(spec.label, []) if c.action == "delete"]
+        doomed = [
+            ids[spec.label][c.key] for c in by_table.get(spec.label, []) if c.action == "delete"
+        ]
         if doomed:
             table = spec.orm.__table__
-            session.execute(delete(table).where(table.c.id.in_(doomed)))
+            session.execute(delete(table).where(table.c.id.in_(doomed)))  # type: ignore[arg-type]
     for spec in specs:
         mine = by_table.get(spec.label, [])
-        inserts = [_to_ids(spec, desired[spec.label][c.key], ids) for c in mine if c.action == "insert"]
+        inserts = [
+            _to_ids(spec, desired[spec.label][c.key], ids) for c in mine if c.action == "insert"
+        ]
         updates = [
             {"id": ids[spec.label][c.key], **_to_ids(spec, desired[spec.label][c.key], ids)}
             for c in mine
@@ -165,12 +167,14 @@ def _key_to_id(
 ) -> dict[NaturalKey, int]:
     table = spec.orm.__table__
     parent_keys = {
-        label: {row_id: key for key, row_id in ids[label].items()} for label in set(spec.refs.values())
+        label: {row_id: key for key, row_id in ids[label].items()}
+        for label in set(spec.refs.values())
     }
     result: dict[NaturalKey, int] = {}
     for record in session.execute(select(table.c.id, *[table.c[k] for k in spec.key])).mappings():
         key = tuple(
-            parent_keys[spec.refs[k]][record[k]] if k in spec.refs and record[k] is not None
+            parent_keys[spec.refs[k]][record[k]]
+            if k in spec.refs and record[k] is not None
             else record[k]
             for k in spec.key
         )

@@ -53,8 +53,10 @@ def require_postgres() -> None:
         return
     if IN_CI:
         pytest.fail(f"{problem} (CI must run the PostgreSQL tests)")
-    pytest.skip(f"{problem}; start it with `pg_ctlcluster --skip-systemctl-redirect "
-                "$(ls /etc/postgresql) main start`")
+    pytest.skip(
+        f"{problem}; start it with `pg_ctlcluster --skip-systemctl-redirect "
+        "$(ls /etc/postgresql) main start`"
+    )
 
 
 def _admin_engine():  # type: ignore[no-untyped-def]
@@ -98,7 +100,9 @@ def migrated_url(empty_db_url: str) -> str:
 
 
 @pytest.fixture(scope="session", params=ENGINES)
-def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def seeded_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database at head holding the shipped seed; shared by the tests that only read."""
     for url in new_database_url(str(request.param), tmp_path_factory.mktemp("seeded")):
         engine = make_engine(url)

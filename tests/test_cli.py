@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from catalog.cli import main
+
 from conftest import TEST_DATA
 
 
@@ -36,8 +37,17 @@ def test_models_prints_a_table_with_status_and_replacement(
 def test_models_filters_by_provider_and_task(
     seeded_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "models", "--database-url", seeded_url, "--provider", "openai",
-                       "--task", "embeddings", "--json")
+    code, out, _ = run(
+        capsys,
+        "models",
+        "--database-url",
+        seeded_url,
+        "--provider",
+        "openai",
+        "--task",
+        "embeddings",
+        "--json",
+    )
     assert code == 0
     names = sorted(m["name"] for m in json.loads(out))
     assert names == ["text-embedding-3-large", "text-embedding-3-small", "text-embedding-ada-002"]
@@ -70,22 +80,34 @@ def test_show_describes_one_model(seeded_url: str, capsys: pytest.CaptureFixture
     ],
 )
 def test_resolve_exit_code_follows_the_status(
-    seeded_url: str, capsys: pytest.CaptureFixture[str], name: str, args: list[str],
-    status: str, code: int,
+    seeded_url: str,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    args: list[str],
+    status: str,
+    code: int,
 ) -> None:
     got, out, _ = run(capsys, "resolve", name, "--database-url", seeded_url, *args)
     assert got == code
     assert out.startswith(f"{status}: ")
-    got_json, out_json, _ = run(capsys, "resolve", name, "--database-url", seeded_url, *args,
-                                "--json")
+    got_json, out_json, _ = run(
+        capsys, "resolve", name, "--database-url", seeded_url, *args, "--json"
+    )
     assert got_json == code and json.loads(out_json)["status"] == status
 
 
 def test_resolve_prints_what_to_use_why_and_since_when(
     seeded_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, out, _ = run(capsys, "resolve", "databricks-dbrx-instruct", "--database-url", seeded_url,
-                    "--as-of", "2026-11-24")
+    _, out, _ = run(
+        capsys,
+        "resolve",
+        "databricks-dbrx-instruct",
+        "--database-url",
+        seeded_url,
+        "--as-of",
+        "2026-11-24",
+    )
     assert "use Meta-Llama-3.3-70B-Instruct" in out
     assert "retired since 2025-05-01" in out
     assert "chain: DBRX Instruct -> Meta-Llama-3.3-70B-Instruct" in out
@@ -126,8 +148,9 @@ def test_a_bad_seed_file_exits_2_naming_line_and_field(
     migrated_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text((TEST_DATA / "mini_seed.yaml").read_text().replace("meaning: last",
-                                                                      "meaning: soon"))
+    bad.write_text(
+        (TEST_DATA / "mini_seed.yaml").read_text().replace("meaning: last", "meaning: soon")
+    )
     code, out, err = run(capsys, "load", str(bad), "--database-url", migrated_url)
     assert code == 2 and out == ""
     assert f"{bad}:" in err and "lifecycle.retires.meaning" in err
@@ -159,11 +182,19 @@ def test_python_dash_m_runs_the_cli_without_tracebacks(tmp_path: Path) -> None:
     env.pop("MODEL_CATALOG_DATABASE_URL", None)
     ok = subprocess.run(
         [sys.executable, "-m", "catalog", "models", "--provider", "openai", "--task", "embeddings"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert ok.returncode == 0, ok.stderr
     assert "text-embedding-3-small" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "catalog", "resolve", "x", "--as-of", "13/1"],
-                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    bad = subprocess.run(
+        [sys.executable, "-m", "catalog", "resolve", "x", "--as-of", "13/1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "model-catalog: error: not a date: '13/1'; expected YYYY-MM-DD"

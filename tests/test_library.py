@@ -29,9 +29,13 @@ def test_results_are_pydantic_objects_not_orm_rows(catalog: Catalog) -> None:
 def test_openai_embeddings_filter_keeps_only_those_offerings(catalog: Catalog) -> None:
     found = catalog.models(provider="openai", task="embeddings")
     assert {m.name for m in found} == {
-        "text-embedding-ada-002", "text-embedding-3-large", "text-embedding-3-small"
+        "text-embedding-ada-002",
+        "text-embedding-3-large",
+        "text-embedding-3-small",
     }
-    assert all(o.provider == "openai" and o.task == "embeddings" for m in found for o in m.offerings)
+    assert all(
+        o.provider == "openai" and o.task == "embeddings" for m in found for o in m.offerings
+    )
 
 
 def test_provider_filter_accepts_the_display_name(catalog: Catalog) -> None:
@@ -132,6 +136,7 @@ def test_an_empty_schema_says_to_load(migrated_url: str) -> None:
 
 def test_a_new_revision_is_picked_up_without_reopening(migrated_url: str, tmp_path: Path) -> None:
     from catalog.seed import load_seed
+
     from conftest import TEST_DATA
 
     engine = make_engine(migrated_url)

@@ -12,6 +12,7 @@ from catalog.db import make_engine
 from catalog.errors import SeedError
 from catalog.models import Base, CatalogRevision
 from catalog.seed import load_seed
+
 from conftest import TEST_DATA
 
 MINI = TEST_DATA / "mini_seed.yaml"
@@ -22,7 +23,10 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     engine = make_engine(url)
     with engine.connect() as connection:
         result = {
-            table.name: [tuple(row) for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+            table.name: [
+                tuple(row)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
             for table in Base.metadata.sorted_tables
         }
     engine.dispose()
@@ -104,7 +108,9 @@ def test_a_failure_part_way_leaves_the_database_exactly_as_it_was(
         load_seed(engine, edited, after_table=crash_after_models)
     assert dump(migrated_url) == before
     with engine.connect() as connection:
-        assert connection.scalar(select(CatalogRevision.id).order_by(CatalogRevision.id.desc())) == 1
+        assert (
+            connection.scalar(select(CatalogRevision.id).order_by(CatalogRevision.id.desc())) == 1
+        )
 
 
 def test_a_bad_seed_file_changes_nothing(migrated_url: str, tmp_path: Path) -> None:

@@ -88,8 +88,9 @@ def test_the_same_architecture_stays_deployable_in_provisioned_throughput(catalo
 
 
 def test_an_explicit_provisioned_retirement_beats_the_architecture(catalog: Catalog) -> None:
-    result = catalog.resolve("Meta-Llama-3.1-405B-Instruct", mode="provisioned_throughput",
-                             task="chat", as_of=TODAY)
+    result = catalog.resolve(
+        "Meta-Llama-3.1-405B-Instruct", mode="provisioned_throughput", task="chat", as_of=TODAY
+    )
     assert result.status == "retired"
     assert result.since == dt.date(2026, 5, 15)
 

@@ -9,6 +9,7 @@ import pytest
 from catalog.errors import SeedError, SeedErrors
 from catalog.resources import seed_path
 from catalog.seed_file import read_seed
+
 from conftest import TEST_DATA
 
 MINI = TEST_DATA / "mini_seed.yaml"
@@ -46,8 +47,11 @@ def test_the_shipped_seed_is_valid() -> None:
 
 
 def test_a_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, "    publisher: acme\n    source: test-source\n    offerings:",
-                        "    publisher: [acme\n    source: test-source\n    offerings:")
+    path, text = broken(
+        tmp_path,
+        "    publisher: acme\n    source: test-source\n    offerings:",
+        "    publisher: [acme\n    source: test-source\n    offerings:",
+    )
     error = only_error(path)
     assert error.path == str(path)
     assert error.line is not None and error.line >= line_of(text, "publisher: [acme")
@@ -55,8 +59,9 @@ def test_a_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
 
 
 def test_an_unknown_field_names_line_and_field(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, "        endpoint: databricks-new-model",
-                        "        endpont: databricks-new-model")
+    path, text = broken(
+        tmp_path, "        endpoint: databricks-new-model", "        endpont: databricks-new-model"
+    )
     error = only_error(path)
     assert error.line == line_of(text, "endpont:")
     assert error.field == "models[1].offerings[0].endpont"
@@ -78,8 +83,11 @@ def test_a_bad_meaning_lists_the_choices(tmp_path: Path) -> None:
 
 
 def test_an_undated_lifecycle_must_say_active_or_unknown(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, "        lifecycle: {basis: active, source: test-source}",
-                        "        lifecycle: {source: test-source}")
+    path, text = broken(
+        tmp_path,
+        "        lifecycle: {basis: active, source: test-source}",
+        "        lifecycle: {source: test-source}",
+    )
     error = only_error(path)
     assert error.line == line_of(text, "lifecycle: {source: test-source}")
     assert "never silently active" in error.message
@@ -108,14 +116,15 @@ def test_a_duplicate_model_name_is_refused_whatever_its_case(tmp_path: Path) -> 
 
 
 def test_an_alias_that_repeats_a_model_name_is_refused(tmp_path: Path) -> None:
-    path, _ = broken(tmp_path, "{name: Gammal Modell, kind: translated}",
-                     "{name: new-model, kind: translated}")
+    path, _ = broken(
+        tmp_path, "{name: Gammal Modell, kind: translated}", "{name: new-model, kind: translated}"
+    )
     error = only_error(path)
     assert "repeats a model name or alias" in error.message
 
 
 def test_a_replacement_cycle_is_refused(tmp_path: Path) -> None:
-    path, text = broken(
+    path, _ = broken(
         tmp_path,
         "        lifecycle: {basis: active, source: test-source}",
         "        lifecycle: {basis: active, source: test-source}\n"
@@ -129,8 +138,11 @@ def test_a_replacement_cycle_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_replacement_without_an_offering_there_is_refused(tmp_path: Path) -> None:
-    path, _ = broken(tmp_path, "{model: New Model, source: test-recalled}",
-                     "{model: New Model, provider: openai, source: test-recalled}")
+    path, _ = broken(
+        tmp_path,
+        "{model: New Model, source: test-recalled}",
+        "{model: New Model, provider: openai, source: test-recalled}",
+    )
     error = only_error(path)
     assert "has no pay_per_token offering at openai" in error.message
 
