@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, TypeAdapter
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, InvalidArgument
 from catalog.text import mode_label, plural, replacement_phrase, status_phrase, table
 
 app = typer.Typer(
@@ -49,6 +48,8 @@ ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Provider sl
 
 
 def _print_json(value: Any) -> None:
+    from pydantic import BaseModel, TypeAdapter
+
     if isinstance(value, BaseModel):
         text = value.model_dump_json(indent=2)
     else:
@@ -131,6 +132,12 @@ def load(
     from catalog.settings import load_settings
 
     settings = load_settings(database_url)
+    if settings.embedded and path is not None and path.resolve() != seed_path().resolve():
+        raise InvalidArgument(
+            "the embedded catalog follows the shipped seed file; load your own file into a "
+            "database of its own with --database-url or MODEL_CATALOG_DATABASE_URL",
+            field="path",
+        )
     engine = _engine(database_url)
     if settings.embedded and not dry_run:
         from catalog import db

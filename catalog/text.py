@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from catalog.schemas import OfferingInfo
 from catalog.vocabulary import OfferingStatus
+
+if TYPE_CHECKING:
+    from catalog.schemas import OfferingInfo
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -198,3 +198,12 @@ def test_python_dash_m_runs_the_cli_without_tracebacks(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "model-catalog: error: not a date: '13/1'; expected YYYY-MM-DD"
+
+
+def test_the_embedded_catalog_refuses_a_foreign_seed_file(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "load", str(TEST_DATA / "mini_seed.yaml"))
+    assert code == 2
+    assert "embedded catalog follows the shipped seed file" in err
+    assert not (isolated_home / "model-catalog" / "catalog.sqlite3").exists()

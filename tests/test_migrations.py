@@ -18,6 +18,10 @@ def test_there_is_a_single_head() -> None:
     assert len(_script().get_heads()) == 1
 
 
+def test_the_package_knows_the_head_without_reading_the_scripts() -> None:
+    assert _script().get_current_head() == db.SCHEMA_HEAD
+
+
 def test_upgrade_from_base_reaches_head(empty_db_url: str) -> None:
     engine = db.make_engine(empty_db_url)
     assert db.current_revision(engine) is None
