@@ -73,8 +73,20 @@ NOT_NORMALIZED_NOTE = "Genererar inte normaliserade inbäddningar"
 SWEDISH_MONTHS = {
     name: number
     for number, name in enumerate(
-        "januari februari mars april maj juni juli augusti september oktober november december"
-        .split(),
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
         start=1,
     )
 }
@@ -120,7 +132,9 @@ def _date(text: str) -> dt.date:
 
 def _split_identifiers(cell: str) -> list[str]:
     """`- a - b – c` (or a bare `a`) -> [a, b, c]; hyphens inside identifiers stay."""
-    return [part.strip() for part in re.split(r"(?:^|\s)[-–](?:\s|$)", cell.strip()) if part.strip()]
+    return [
+        part.strip() for part in re.split(r"(?:^|\s)[-–](?:\s|$)", cell.strip()) if part.strip()
+    ]
 
 
 @dataclass(frozen=True)
@@ -235,6 +249,12 @@ def _offerings(
     ]
 
 
+def _is_named(model: ModelInfo, identifier: str) -> bool:
+    """The model's own name is `identifier`, or `identifier` is a `-latest` pointer to it."""
+    latest = {a.name.casefold() for a in model.aliases if a.kind == "latest"}
+    return identifier.casefold() in {model.name.casefold(), *latest}
+
+
 def _architecture_index(catalog: Catalog) -> dict[str, list]:
     index: dict[str, list] = {}
     for architecture in catalog.architectures():
@@ -260,7 +280,9 @@ def test_every_external_provider_row_is_a_provider(catalog: Catalog, seed_docume
     assert {row.slug for row in external_rows(seed_document)} <= slugs
 
 
-@pytest.mark.parametrize("slug", sorted(set(PROVIDER_SLUGS.values()) - {"databricks-model-serving"}))
+@pytest.mark.parametrize(
+    "slug", sorted(set(PROVIDER_SLUGS.values()) - {"databricks-model-serving"})
+)
 def test_every_external_identifier_is_offered_by_its_provider_for_its_task(
     catalog: Catalog, seed_document: Path, slug: str
 ) -> None:
@@ -273,7 +295,7 @@ def test_every_external_identifier_is_offered_by_its_provider_for_its_task(
         except NotFound:
             problems.append(f"{entry.seed_identifier}: not in the catalog")
             continue
-        if model.name.casefold() != entry.identifier.casefold():
+        if not _is_named(model, entry.identifier):
             problems.append(f"{entry.seed_identifier}: resolves to {model.name}")
         offerings = _offerings(model, provider=slug, mode=ServingMode.external, task=entry.task)
         if not offerings:
@@ -344,7 +366,9 @@ def test_not_supported_after_note_is_the_last_day(catalog: Catalog, seed_documen
     noted = [r for r in pay_per_token_rows(seed_document) if "stöds inte längre efter" in r.note]
     assert noted
     for row in noted:
-        (offering,) = [o for o in catalog.model(row.name).offerings if o.endpoint_name == row.endpoint]
+        (offering,) = [
+            o for o in catalog.model(row.name).offerings if o.endpoint_name == row.endpoint
+        ]
         retires = offering.lifecycle.retires
         assert retires is not None, row.seed_name
         assert retires.on == _date(row.note) == dt.date(2025, 4, 30)
@@ -401,7 +425,9 @@ def test_every_provisioned_throughput_architecture_has_its_tasks(
 
 def test_not_normalized_note_on_an_architecture(catalog: Catalog, seed_document: Path) -> None:
     index = _architecture_index(catalog)
-    noted = [name for name, _, note in architecture_rows(seed_document) if NOT_NORMALIZED_NOTE in note]
+    noted = [
+        name for name, _, note in architecture_rows(seed_document) if NOT_NORMALIZED_NOTE in note
+    ]
     assert noted
     for name in noted:
         (architecture,) = index[name_key(name)]
@@ -419,7 +445,9 @@ def test_llama_licenses_are_on_their_architectures(catalog: Catalog, seed_docume
     for family, license_name in paragraphs:
         key = name_key(family)
         matching = [
-            a for a in architectures if name_key(a.name) == key or name_key(a.name).startswith(f"{key}-")
+            a
+            for a in architectures
+            if name_key(a.name) == key or name_key(a.name).startswith(f"{key}-")
         ]
         assert matching, f"no architecture for {family}"
         for architecture in matching:
