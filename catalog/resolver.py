@@ -96,7 +96,12 @@ def resolve(
     if found is not None:
         model, kind = found
         return _resolve_model(
-            snapshot, ask, model, Rule.listed if kind == "listed" else Rule.alias, kind=kind
+            snapshot,
+            ask,
+            model,
+            Rule.listed if kind == "listed" else Rule.alias,
+            kind=kind,
+            matched_key=key,
         )
     response_id = RESPONSE_ID.match(key)
     if response_id:
@@ -114,6 +119,7 @@ def resolve(
                 base[0],
                 Rule.alias,
                 kind=base[1],
+                matched_key=response_id["base"],
                 notes=[note],
                 only_mode=ServingMode.pay_per_token,
             )
@@ -143,14 +149,21 @@ def _resolve_model(
     rule: Rule,
     *,
     kind: str = "listed",
+    matched_key: str = "",
     notes: Sequence[Notice] = (),
     only_mode: ServingMode | None = None,
 ) -> Resolution:
+    """Pick the model's offering that fits; an endpoint name or a Bedrock id narrows first."""
     offerings = model.offerings
     if kind == "endpoint":
-        endpoint_key = name_key(ask.name)
-        offerings = tuple(
-            o for o in offerings if o.endpoint_name and name_key(o.endpoint_name) == endpoint_key
+        endpoint_key = matched_key or name_key(ask.name)
+        offerings = (
+            tuple(
+                o
+                for o in offerings
+                if o.endpoint_name and name_key(o.endpoint_name) == endpoint_key
+            )
+            or offerings  # an alias row of kind "endpoint" that no offering carries
         )
     elif kind == "prefixed":
         offerings = tuple(o for o in offerings if o.provider == "amazon-bedrock") or offerings
@@ -318,14 +331,19 @@ def _settle(
 
 
 def _applicable_replacement(offering: OfferingRec, as_of: dt.date) -> ReplacementRec | None:
-    """The replacement in force on `as_of`: the latest whose effective date has come."""
-    chosen = None
-    for replacement in offering.replacements:
-        effective = replacement.effective_on or dt.date.min
-        in_force = effective <= as_of
-        if in_force and (chosen is None or effective >= (chosen.effective_on or dt.date.min)):
-            chosen = replacement
-    return chosen
+    """The replacement in force on `as_of`: the latest whose effective date has come.
+
+    Ties are broken by name so that the answer never depends on the order links were read in.
+    """
+    in_force = [
+        r for r in offering.replacements if r.effective_on is None or r.effective_on <= as_of
+    ]
+    if not in_force:
+        return None
+    return min(
+        in_force,
+        key=lambda r: (-(r.effective_on or dt.date.min).toordinal(), r.model, r.provider, r.mode),
+    )
 
 
 def _usable(
