@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from catalog.records import ProviderRec
@@ -59,8 +60,13 @@ _AZURE = {
 }
 
 
+_NOT_IN_ENTITY_NAMES = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@lru_cache(maxsize=4096)
 def entity_name(model: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", model).strip("-").lower() or "model"
+    """A served entity's name: letters, digits, `-` and `_` only."""
+    return _NOT_IN_ENTITY_NAMES.sub("-", model).strip("-").lower() or "model"
 
 
 def external_model_config(

@@ -187,6 +187,8 @@ def _resolve_model(
 
 
 def _family_of(snapshot: Snapshot, key: str) -> ModelRec | None:
+    # The family is the listed name left after stripping suffixes, or its `-latest` pointer
+    # (`claude-3-5-sonnet-20250101` -> `claude-3-5-sonnet-latest`).
     """The listed model that `key` is a dated or versioned variant of, if it has external offerings."""
     current = key
     for _ in range(4):
@@ -196,7 +198,7 @@ def _family_of(snapshot: Snapshot, key: str) -> ModelRec | None:
                 break
         else:
             return None
-        found = find(snapshot, base)
+        found = find(snapshot, base) or find(snapshot, f"{base}-latest")
         if found is not None:
             model = found[0]
             return model if any(o.mode is ServingMode.external for o in model.offerings) else None
@@ -363,11 +365,11 @@ def _usable(
     use = config_name or offering.model
     provider = snapshot.providers.get(offering.provider)
     config = _config(provider, offering, use)
-    where = _where(offering)
+    where = _static(snapshot, offering).where
     if status is ResolutionStatus.ok:
         message = f"Use {use} {where}."
     else:
-        retired = _where(asked) if asked is not None else ""
+        retired = _static(snapshot, asked).where if asked is not None else ""
         message = (
             f"{matched} {retired} is retired since {since}; use {use} {where} instead "
             f"(replacement since {chain[-1].effective_on})."
@@ -734,31 +736,50 @@ def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, as_of: dt.date
                 ),
             )
         )
-    for report in offering.reports:
-        warnings.append(
-            Notice(
-                code="also_reported",
-                message=(
-                    f"also reported: {report.meaning.value} {report.on} ({report.source.key})"
-                    + (f": {report.note}" if report.note else "")
-                ),
-            )
+    warnings.extend(_static(snapshot, offering).notices)
+    return warnings
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """What the resolver says about an offering whatever the date; computed once per snapshot."""
+
+    where: str
+    notices: tuple[Notice, ...]
+
+
+def _static(snapshot: Snapshot, offering: OfferingRec) -> _Static:
+    cache: dict[int, _Static] = snapshot.cache.setdefault("offering_static", {})
+    found = cache.get(id(offering))  # the snapshot keeps its offerings alive: ids are stable
+    if found is not None:
+        return found
+    notices = [
+        Notice(
+            code="also_reported",
+            message=(
+                f"also reported: {report.meaning.value} {report.on} ({report.source.key})"
+                + (f": {report.note}" if report.note else "")
+            ),
         )
-    warnings.extend(_unverified_retirement(offering))
+        for report in offering.reports
+    ]
+    notices.extend(_unverified_retirement(offering))
     model = snapshot.by_exact_name.get(offering.model)
     if model is not None:
         if offering.task is Task.embeddings and model.embeddings_normalized is False:
-            warnings.append(_not_normalized(model.name))
+            notices.append(_not_normalized(model.name))
         if not model.source.verified:
-            warnings.append(
+            notices.append(
                 Notice(
                     code="unverified",
-                    message=(
-                        f"{model.name} is listed from an unverified source ({model.source.key})"
-                    ),
+                    message=f"{model.name} is listed from an unverified source ({model.source.key})",
                 )
             )
-    return warnings
+    endpoint = f", endpoint {offering.endpoint_name}" if offering.endpoint_name else ""
+    where = (
+        f"at {offering.provider} ({_mode(offering.mode)}, {offering.task.endpoint_type}{endpoint})"
+    )
+    return cache.setdefault(id(offering), _Static(where, tuple(notices)))
 
 
 def _unverified_retirement(offering: OfferingRec) -> list[Notice]:

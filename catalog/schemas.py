@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.vocabulary import (
     DateMeaning,
@@ -49,7 +49,7 @@ class Lifecycle(Public):
     deprecated_source: SourceRef | None = None
     deprecated_note: str | None = None
     retires: LifecycleDate | None = None
-    also_reported: list[LifecycleDate] = []
+    also_reported: list[LifecycleDate] = Field(default_factory=list)
     note: str | None = None
 
 
@@ -73,7 +73,7 @@ class OfferingInfo(Public):
     notes: str | None = None
     source: SourceRef
     lifecycle: Lifecycle
-    replaced_by: list[ReplacementInfo] = []
+    replaced_by: list[ReplacementInfo] = Field(default_factory=list)
 
 
 class AliasInfo(Public):
@@ -91,8 +91,8 @@ class ModelInfo(Public):
     embeddings_normalized: bool | None = None
     notes: str | None = None
     source: SourceRef
-    aliases: list[AliasInfo] = []
-    offerings: list[OfferingInfo] = []
+    aliases: list[AliasInfo] = Field(default_factory=list)
+    offerings: list[OfferingInfo] = Field(default_factory=list)
 
 
 class ProviderInfo(Public):
@@ -100,7 +100,7 @@ class ProviderInfo(Public):
     name: str
     config_provider: str | None = None
     openai_api_type: str | None = None
-    custom_model_tasks: list[Task] = []
+    custom_model_tasks: list[Task] = Field(default_factory=list)
     note: str | None = None
     source: SourceRef
     model_count: int
@@ -112,7 +112,7 @@ class ArchitectureInfo(Public):
     tasks: list[Task]
     license: str | None = None
     embeddings_normalized: bool | None = None
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)
     notes: str | None = None
     source: SourceRef
 
@@ -160,7 +160,7 @@ class Candidate(Public):
     endpoint_type: str
     endpoint_name: str | None = None
     status: OfferingStatus
-    decided_by: dict[str, str] = {}
+    decided_by: dict[str, str] = Field(default_factory=dict)
 
 
 class Resolution(Public):
@@ -179,8 +179,8 @@ class Resolution(Public):
     endpoint_name: str | None = None
     since: dt.date | None = None
     retires_on: dt.date | None = None
-    chain: list[Hop] = []
-    warnings: list[Notice] = []
-    candidates: list[Candidate] = []
-    suggestions: list[str] = []
+    chain: list[Hop] = Field(default_factory=list)
+    warnings: list[Notice] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog.models import Base
@@ -57,6 +57,10 @@ def _show(value: Any) -> str:
     if isinstance(value, tuple):
         return display_key(value)
     return str(value)
+
+
+def _table(spec: TableSpec) -> Table:
+    return cast(Table, spec.orm.__table__)
 
 
 def _columns(spec: TableSpec) -> list[str]:
@@ -133,8 +137,8 @@ def apply(
             ids[spec.label][c.key] for c in by_table.get(spec.label, []) if c.action == "delete"
         ]
         if doomed:
-            table = spec.orm.__table__
-            session.execute(delete(table).where(table.c.id.in_(doomed)))  # type: ignore[arg-type]
+            table = _table(spec)
+            session.execute(delete(table).where(table.c.id.in_(doomed)))
     for spec in specs:
         mine = by_table.get(spec.label, [])
         inserts = [
@@ -145,8 +149,8 @@ def apply(
             for c in mine
             if c.action == "update"
         ]
-        if inserts:
-            session.execute(insert(spec.orm), inserts)
+        if inserts:  # Core executemany: one batch per table, nulls included
+            session.execute(insert(_table(spec)), inserts)
         if updates:
             session.execute(update(spec.orm), updates)
         if inserts:

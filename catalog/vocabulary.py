@@ -16,7 +16,10 @@ class Task(StrEnum):
 
     @property
     def endpoint_type(self) -> str:
-        return f"llm/v1/{self.value}"
+        return _ENDPOINT_TYPES[self]
+
+
+_ENDPOINT_TYPES = {task: f"llm/v1/{task.value}" for task in Task}
 
 
 class ServingMode(StrEnum):
