@@ -155,6 +155,8 @@ def _resolve_model(
 ) -> Resolution:
     """Pick the model's offering that fits; an endpoint name or a Bedrock id narrows first."""
     offerings = model.offerings
+    if only_mode is not None:
+        offerings = tuple(o for o in offerings if o.mode is only_mode)
     if kind == "endpoint":
         endpoint_key = matched_key or name_key(ask.name)
         offerings = (
@@ -167,8 +169,6 @@ def _resolve_model(
         )
     elif kind == "prefixed":
         offerings = tuple(o for o in offerings if o.provider == "amazon-bedrock") or offerings
-    if only_mode is not None:
-        offerings = tuple(o for o in offerings if o.mode is only_mode)
     matching = [o for o in offerings if ask.fits(o)]
     if not matching:
         arch = _architecture_of(snapshot, model)

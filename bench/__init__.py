@@ -1,0 +1,1 @@
+"""Benchmarks of the catalog: run `python bench/resolve.py [--quick]` from the checkout."""
