@@ -71,7 +71,7 @@ class Plan:
     memory: bool = True  # trace the generated catalog's read (--no-memory skips it)
 
 
-FULL = Plan(calls=20_000, budget_s=3.0, models=TARGET_MODELS, seed_builds=5, big_builds=1)
+FULL = Plan(calls=20_000, budget_s=3.0, models=TARGET_MODELS, seed_builds=5, big_builds=3)
 QUICK = Plan(calls=2_000, budget_s=1.0, models=10_000, seed_builds=3, big_builds=1)
 
 

@@ -6,7 +6,6 @@ refuses (replacement cycles, dead ends, self-loops): the resolver must still ans
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import signal
 from collections.abc import Callable, Iterator
@@ -597,11 +596,8 @@ def what_to_use(result: Resolution) -> tuple[Any, ...]:
 
 def with_links_reversed(snapshot: Snapshot) -> Snapshot:
     models = [
-        dataclasses.replace(
-            model,
-            offerings=tuple(
-                dataclasses.replace(o, replacements=o.replacements[::-1]) for o in model.offerings
-            ),
+        model._replace(
+            offerings=tuple(o._replace(replacements=o.replacements[::-1]) for o in model.offerings),
         )
         for model in snapshot.models
     ]
