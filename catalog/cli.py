@@ -6,6 +6,7 @@ Importing this module imports no web framework: `check` runs in pre-commit hooks
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -368,6 +369,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             typer.echo(f"model-catalog: error: {error.format_message()}", err=True)
         return error.exit_code
+    except Exception as error:  # a bug or an unforeseen failure: one line, never a traceback
+        if os.environ.get("MODEL_CATALOG_DEBUG"):
+            raise
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        typer.echo(
+            f"model-catalog: unexpected error: {type(error).__name__}: {first_line} "
+            "(set MODEL_CATALOG_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        return 1
     return result if isinstance(result, int) else 0
 
 

@@ -42,7 +42,12 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except exc.ArgumentError as error:  # includes an unknown dialect or driver
+        raise InvalidArgument(
+            f"cannot use database URL {url!r}: {error}", field="database_url"
+        ) from error
 
 
 @contextmanager
@@ -90,15 +95,23 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    from alembic import command
-
-    command.upgrade(alembic_config(engine), revision)
+    _migrate("upgrade", engine, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    from alembic import command
+    _migrate("downgrade", engine, revision)
 
-    command.downgrade(alembic_config(engine), revision)
+
+def _migrate(direction: str, engine: Engine, revision: str) -> None:
+    from alembic import command
+    from alembic.util import CommandError
+
+    try:
+        getattr(command, direction)(alembic_config(engine), revision)
+    except CommandError as error:
+        raise InvalidArgument(
+            f"cannot {direction} to {revision!r}: {error}", field="revision"
+        ) from error
 
 
 def schema_is_current(engine: Engine) -> bool:

@@ -25,6 +25,7 @@ from catalog.names import name_key
 from catalog.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec, ReplacementRec
 from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
 from catalog.snapshot import Snapshot
+from catalog.text import plural
 from catalog.vocabulary import (
     DateMeaning,
     OfferingStatus,
@@ -717,7 +718,7 @@ def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, as_of: dt.date
             Notice(
                 code="retires_soon",
                 message=(
-                    f"retires on {first_gone} ({(first_gone - as_of).days} days after {as_of})"
+                    f"retires on {first_gone} ({plural((first_gone - as_of).days, 'day')} after {as_of})"
                 ),
             )
         )

@@ -123,6 +123,7 @@ def test_resolve_prints_what_to_use_why_and_since_when(
         (["resolve", "gpt-4o", "--provider", "acme"], "unknown provider 'acme'"),
         (["models", "--no-such-flag"], "No such option"),
         (["resolve"], "Missing argument"),
+        (["db", "downgrade", "nonsense"], "cannot downgrade to 'nonsense'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_readable_line(
@@ -207,3 +208,14 @@ def test_the_embedded_catalog_refuses_a_foreign_seed_file(
     assert code == 2
     assert "embedded catalog follows the shipped seed file" in err
     assert not (isolated_home / "model-catalog" / "catalog.sqlite3").exists()
+
+
+def test_a_database_url_nothing_can_open_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "models", "--database-url", "bogus://x")
+    assert code == 2
+    assert err.strip() == (
+        "model-catalog: error: cannot use database URL 'bogus://x': "
+        "Can't load plugin: sqlalchemy.dialects:bogus"
+    )
