@@ -443,6 +443,22 @@ def _candidate(
     )
 
 
+def _deployable(model: str, arch: ArchitectureRec) -> list[Candidate]:
+    """What provisioned throughput offers for `model`: one candidate per architecture task."""
+    return [
+        Candidate(
+            model=model,
+            provider=HOSTED_PROVIDER,
+            serving_mode=ServingMode.provisioned_throughput,
+            task=task,
+            endpoint_type=task.endpoint_type,
+            status=OfferingStatus.active,
+            decided_by={"mode": ServingMode.provisioned_throughput.value, "task": task.value},
+        )
+        for task in arch.tasks
+    ]
+
+
 def _ambiguous(
     ask: _Ask,
     matched: str,
@@ -494,18 +510,7 @@ def _unsupported(
     candidates = [_candidate(o, ask.as_of) for o in (offerings or model.offerings)]
     arch = _architecture_of(snapshot, model)
     if arch is not None:
-        candidates.extend(
-            Candidate(
-                model=model.name,
-                provider=HOSTED_PROVIDER,
-                serving_mode=ServingMode.provisioned_throughput,
-                task=task,
-                endpoint_type=task.endpoint_type,
-                status=OfferingStatus.active,
-                decided_by={"mode": ServingMode.provisioned_throughput.value},
-            )
-            for task in arch.tasks
-        )
+        candidates.extend(_deployable(model.name, arch))
     offered = ", ".join(
         f"{c.task.value} ({_mode(c.serving_mode)} at {c.provider})" for c in candidates
     )
@@ -583,18 +588,7 @@ def _resolve_architecture(
                 f"provisioned throughput, not {ask.task.value}."
             ),
             matched=matched,
-            candidates=[
-                Candidate(
-                    model=model_name,
-                    provider=HOSTED_PROVIDER,
-                    serving_mode=ServingMode.provisioned_throughput,
-                    task=t,
-                    endpoint_type=t.endpoint_type,
-                    status=OfferingStatus.active,
-                    decided_by={"task": t.value},
-                )
-                for t in arch.tasks
-            ],
+            candidates=_deployable(model_name, arch),
         )
     task = ask.task or arch.tasks[0]
     warnings = list(notes)
