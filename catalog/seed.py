@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from catalog.db import require_current_schema, session_scope
@@ -16,6 +16,8 @@ from catalog.models import CatalogRevision
 from catalog.seed_file import SeedFile, read_seed
 from catalog.seed_rows import SPECS, desired_rows
 from catalog.sync import Change, apply, diff, export_rows
+
+LOAD_LOCK_KEY = 0x6D6F64656C  # "model": the advisory lock that serializes loads on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ def _sync(
     dry_run: bool,
     after_table: Callable[[str], None] | None,
 ) -> LoadReport:
+    if session.get_bind().dialect.name == "postgresql":
+        # Loads from several machines (CI jobs, replicas) queue here instead of interleaving.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
     existing, ids = export_rows(session, SPECS)
     desired = desired_rows(seed.document)
     changes = diff(SPECS, existing, desired)

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from catalog.db import make_engine
+from catalog.db import make_engine, upgrade
 from catalog.errors import SeedError
 from catalog.models import Base, CatalogRevision
 from catalog.seed import load_seed
 
-from conftest import TEST_DATA
+from conftest import TEST_DATA, new_database_url
 
 MINI = TEST_DATA / "mini_seed.yaml"
 
@@ -128,3 +128,17 @@ def test_loading_into_a_database_without_schema_says_what_to_run(empty_db_url: s
 
     with pytest.raises(SchemaOutOfDate, match="model-catalog db upgrade"):
         load_seed(make_engine(empty_db_url), MINI)
+
+
+def test_concurrent_postgresql_loads_end_in_one_consistent_revision(tmp_path: Path) -> None:
+    """PostgreSQL only: SQLite serializes writers itself; the advisory lock is PostgreSQL's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for url in new_database_url("postgresql", tmp_path):
+        engine = make_engine(url)
+        upgrade(engine)
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            reports = list(pool.map(load_seed, [engine] * 3, [MINI] * 3))
+        engine.dispose()
+        assert sorted(bool(r.changes) for r in reports) == [False, False, True]
+        assert {r.revision for r in reports} == {1}
