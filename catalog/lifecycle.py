@@ -37,7 +37,3 @@ def status_on(offering: OfferingRec, as_of: dt.date) -> OfferingStatus:
     if first_gone is not None or offering.lifecycle_basis is LifecycleBasis.active:
         return OfferingStatus.active
     return OfferingStatus.unknown
-
-
-def is_usable(status: OfferingStatus) -> bool:
-    return status is not OfferingStatus.retired

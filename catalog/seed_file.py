@@ -125,7 +125,7 @@ def read_seed(path: Path | str) -> SeedFile:
                     _pydantic_message(item),
                     path=display,
                     line=lines.line_of(real),
-                    field=_field_name(real if len(real) >= len(loc) - 1 else loc),
+                    field=_field_name(real),
                 )
             )
         raise SeedErrors(problems) from error
@@ -136,16 +136,22 @@ def read_seed(path: Path | str) -> SeedFile:
 
 
 def _existing_prefix(loc: FieldPath, lines: _Lines) -> FieldPath:
+    """The error's path as the file spells it: union member names dropped, and a missing or
+    unknown key kept at the end (its line is its parent's)."""
     path: FieldPath = ()
     for part in loc:
         candidate = (*path, part)
         if candidate in lines.by_path:
             path = candidate
-        elif isinstance(part, str) and part[:1].isupper():
-            continue  # a union member's class name
+        elif isinstance(part, str) and _is_union_tag(part):
+            continue  # Pydantic names the union member it tried: not a key of the file
         else:
             return (*path, part) if not isinstance(part, int) else path
     return path
+
+
+def _is_union_tag(part: str) -> bool:
+    return part[:1].isupper() or "[" in part or part in {"str", "int", "constrained-str"}
 
 
 def _pydantic_message(item: Any) -> str:

@@ -163,3 +163,13 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_seed_error(tmp_path: Path) -> None:
     with pytest.raises(SeedError, match="cannot read the seed file"):
         read_seed(tmp_path / "absent.yaml")
+
+
+def test_an_alias_without_a_name_names_the_alias_not_the_union(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, "{name: Gammal Modell, kind: translated}", "{kind: translated}")
+    with pytest.raises(SeedErrors) as caught:
+        read_seed(path)
+    fields = {e.field for e in caught.value.errors}
+    assert "models[0].aliases[0].name" in fields
+    assert all("AliasEntry" not in (f or "") and "str" not in (f or "") for f in fields)
+    assert {e.line for e in caught.value.errors} == {line_of(text, "{kind: translated}")}
