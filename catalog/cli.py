@@ -127,7 +127,6 @@ def load(
     as_json: AsJson = False,
 ) -> None:
     """Validate a seed file and sync the database to it in one transaction."""
-    from catalog.bootstrap import prepare_embedded
     from catalog.resources import seed_path
     from catalog.seed import load_seed
     from catalog.settings import load_settings
@@ -140,13 +139,13 @@ def load(
             field="path",
         )
     engine = _engine(database_url)
-    if settings.embedded and not dry_run:
+    if (
+        settings.embedded
+    ):  # the embedded catalog migrates itself; an external one is upgraded by its owner
         from catalog import db
 
         if not db.schema_is_current(engine):
             db.upgrade(engine)
-    elif settings.embedded:
-        prepare_embedded(engine)
     report = load_seed(engine, path or seed_path(), dry_run=dry_run)
     if as_json:
         _print_json(
