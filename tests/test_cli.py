@@ -219,3 +219,15 @@ def test_a_database_url_nothing_can_open_is_a_usage_error(
         "model-catalog: error: cannot use database URL 'bogus://x': "
         "Can't load plugin: sqlalchemy.dialects:bogus"
     )
+
+
+def test_providers_and_architectures_list_what_the_catalog_holds(
+    seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "providers", "--database-url", seeded_url)
+    assert code == 0
+    ai21 = next(line for line in out.splitlines() if line.startswith("ai21labs "))
+    assert ai21.split()[-1] == "completions"
+    code, out, _ = run(capsys, "architectures", "--database-url", seeded_url, "--json")
+    names = {a["name"] for a in json.loads(out)}
+    assert {"DBRX", "Meta Llama 3.1", "GTE v1.5 (En)", "DeepSeek R1"} <= names

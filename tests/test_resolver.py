@@ -258,3 +258,10 @@ def test_the_cli_json_has_the_librarys_field_names(
     from_cli = json.loads(capsys.readouterr().out)
     from_library = catalog.resolve("claude-2.1", as_of=TODAY).model_dump(mode="json")
     assert from_cli == from_library
+
+
+def test_a_variant_finds_its_family_through_a_latest_pointer(catalog: Catalog) -> None:
+    result = catalog.resolve("claude-3-5-sonnet-20250101", as_of=TODAY)
+    assert result.rule == "inferred"
+    assert result.matched == "claude-3-5-sonnet-20241022"
+    assert (result.status, result.model) == ("replaced", "claude-sonnet-4-6")
