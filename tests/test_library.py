@@ -168,3 +168,25 @@ def test_importing_the_package_reads_no_environment_and_no_web_framework() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_processes_starting_together_share_one_embedded_setup(tmp_path: Path) -> None:
+    """Pre-commit starts hooks in parallel: the first use must survive being concurrent."""
+    import os
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "home")}
+    env.pop("MODEL_CATALOG_DATABASE_URL", None)
+    code = "from catalog import Catalog; print(Catalog.open().revision().revision)"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+    assert [(status, out.strip()) for status, out, _ in results] == [(0, "1")] * 4, results
