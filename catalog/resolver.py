@@ -711,9 +711,7 @@ def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, as_of: dt.date
         warnings.append(
             Notice(
                 code="retires_soon",
-                message=(
-                    f"retires on {first_gone} ({plural((first_gone - as_of).days, 'day')} after {as_of})"
-                ),
+                message=(f"retires: {_retirement_phrase(offering, as_of)}"),
             )
         )
     if status is OfferingStatus.deprecated:
@@ -775,6 +773,16 @@ def _static(snapshot: Snapshot, offering: OfferingRec) -> _Static:
         f"at {offering.provider} ({_mode(offering.mode)}, {offering.task.endpoint_type}{endpoint})"
     )
     return cache.setdefault(id(offering), _Static(where, tuple(notices)))
+
+
+def _retirement_phrase(offering: OfferingRec, as_of: dt.date) -> str:
+    """`last day 2025-04-30 (in 10 days)` or `gone from 2027-01-14 (today)`, as the date means."""
+    if offering.retires_meaning is DateMeaning.last and offering.retires_on is not None:
+        label, day = "last day", offering.retires_on
+    else:
+        label, day = "gone from", retired_from(offering) or as_of
+    days = (day - as_of).days
+    return f"{label} {day} ({'today' if days == 0 else 'in ' + plural(days, 'day')})"
 
 
 def _unverified_retirement(offering: OfferingRec) -> list[Notice]:

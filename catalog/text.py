@@ -40,8 +40,11 @@ def status_phrase(offering: OfferingInfo) -> str:
     text = life.status.value
     if life.status is OfferingStatus.deprecated and life.deprecated_on:
         text += f" since {life.deprecated_on}"
-    if first_gone is not None:
-        text += f", retires {first_gone}"
+    if life.retires is not None and first_gone is not None:
+        if life.retires.meaning == "last":
+            text += f", last day {life.retires.on}"
+        else:
+            text += f", gone from {first_gone}"
     elif life.retires is not None and life.retires.meaning == "not_before":
         text += f", not before {life.retires.on}"
     return text

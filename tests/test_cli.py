@@ -231,3 +231,32 @@ def test_providers_and_architectures_list_what_the_catalog_holds(
     code, out, _ = run(capsys, "architectures", "--database-url", seeded_url, "--json")
     names = {a["name"] for a in json.loads(out)}
     assert {"DBRX", "Meta Llama 3.1", "GTE v1.5 (En)", "DeepSeek R1"} <= names
+
+
+def test_statuses_say_what_a_date_means(
+    seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(
+        capsys,
+        "models",
+        "-q",
+        "text-embedding-004",
+        "--as-of",
+        "2026-11-24",
+        "--database-url",
+        seeded_url,
+    )
+    assert "active, last day 2027-04-01" in out
+    _, out, _ = run(
+        capsys,
+        "models",
+        "-q",
+        "gpt-4o-mini",
+        "--provider",
+        "openai",
+        "--as-of",
+        "2026-11-24",
+        "--database-url",
+        seeded_url,
+    )
+    assert "deprecated since 2026-10-14, gone from 2027-01-14" in out
