@@ -55,3 +55,14 @@ def test_a_schema_behind_head_names_the_command_to_run(empty_db_url: str) -> Non
 
     with pytest.raises(SchemaOutOfDate, match="model-catalog db upgrade"):
         Catalog.open(empty_db_url)
+
+
+def test_a_caller_can_migrate_over_a_connection_it_already_holds(empty_db_url: str) -> None:
+    from alembic import command
+
+    engine = db.make_engine(empty_db_url)
+    config = db.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert db.current_revision(engine) == db.SCHEMA_HEAD
