@@ -17,6 +17,7 @@ import gc
 import os
 import platform
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -31,6 +32,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `bench` importable from the checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy.engine import make_url
+
 from bench.generate import (
     Generated,
     check_rows_match_loader,
@@ -41,6 +44,7 @@ from bench.generate import (
 )
 from catalog.db import make_engine, session_scope, upgrade
 from catalog.library import Catalog
+from catalog.models import Base
 from catalog.resolver import resolve
 from catalog.schemas import Resolution
 from catalog.seed import load_seed
@@ -106,6 +110,7 @@ class Build:
     seconds: Sequence[float]
     gc_seconds: Sequence[float]  # the part of each run spent in the cyclic garbage collector
     index_seconds: float  # Snapshot.build alone, over records already in memory
+    raw_seconds: float  # the baseline: every row of every table fetched with stdlib sqlite3
     peak_bytes: int | None  # None: not measured (--no-memory)
     retained_bytes: int | None
 
@@ -416,8 +421,24 @@ def traced_read(url: str) -> tuple[int, int]:
     return peak - before, current - before
 
 
+def time_raw_fetch(url: str, runs: int) -> float:
+    """Median seconds to fetch every catalog row as plain tuples: what any read must pay."""
+    path = make_url(url).database
+    assert path is not None
+    seconds = []
+    for _ in range(runs):
+        connection = sqlite3.connect(path)
+        started = time.perf_counter()
+        for table in Base.metadata.sorted_tables:
+            connection.execute(f"SELECT * FROM {table.name}").fetchall()
+        seconds.append(time.perf_counter() - started)
+        connection.close()
+    return statistics.median(seconds)
+
+
 def measure_build(url: str, runs: int, memory: bool) -> tuple[Build, Snapshot]:
     """Timed reads, the indexing share, then (unless `memory` is off) one traced read."""
+    raw_seconds = time_raw_fetch(url, runs)
     seconds, gc_seconds, snapshot = time_reads(url, runs)
     index_seconds = time_index(snapshot)
     peak, retained = traced_read(url) if memory else (None, None)
@@ -427,6 +448,7 @@ def measure_build(url: str, runs: int, memory: bool) -> tuple[Build, Snapshot]:
         seconds=seconds,
         gc_seconds=gc_seconds,
         index_seconds=index_seconds,
+        raw_seconds=raw_seconds,
         peak_bytes=peak,
         retained_bytes=retained,
     )
@@ -507,6 +529,8 @@ def build_rows(builds: Sequence[tuple[str, Build]]) -> list[list[str]]:
             f"{b.models:,}",
             f"{b.offerings:,}",
             f"{b.median_s:.3f}",
+            f"{b.raw_seconds:.3f}",
+            f"{b.median_s / b.raw_seconds:.1f}x",
             f"{b.median_gc_s:.3f}",
             ", ".join(f"{s:.3f}" for s in b.seconds),
             f"{b.index_seconds * 1000:.1f}",
@@ -522,6 +546,8 @@ BUILD_HEADER = (
     "models",
     "offerings",
     "median s",
+    "raw fetch s",
+    "ratio",
     "of which gc s",
     "runs s",
     "Snapshot.build ms",
