@@ -177,17 +177,7 @@ class Catalog:
         as_of: str | dt.date | None = None,
     ) -> Resolution:
         """What to use for `name` on `as_of` (default today): see `catalog.resolver`."""
-        from catalog.resolver import resolve
-
-        snapshot = self.snapshot()
-        return resolve(
-            snapshot,
-            name,
-            task=arguments.parse_task(task),
-            mode=arguments.parse_mode(mode),
-            provider=arguments.parse_provider(snapshot, provider),
-            as_of=arguments.parse_date(as_of),
-        )
+        return self.resolve_many([name], task=task, mode=mode, provider=provider, as_of=as_of)[0]
 
     def resolve_many(
         self,

@@ -37,3 +37,8 @@ def status_on(offering: OfferingRec, as_of: dt.date) -> OfferingStatus:
     if first_gone is not None or offering.lifecycle_basis is LifecycleBasis.active:
         return OfferingStatus.active
     return OfferingStatus.unknown
+
+
+def retirement_label(meaning: DateMeaning, on: dt.date) -> tuple[str, dt.date]:
+    """How to say a dated retirement: `last day D` for a last-day date, else `gone from D`."""
+    return ("last day", on) if meaning is DateMeaning.last else ("gone from", on)

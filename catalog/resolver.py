@@ -19,7 +19,7 @@ from catalog.endpoint_config import (
     pay_per_token_config,
     provisioned_throughput_config,
 )
-from catalog.lifecycle import retired_from, status_on
+from catalog.lifecycle import retired_from, retirement_label, status_on
 from catalog.lookup import find, match_architecture, suggest
 from catalog.names import name_key
 from catalog.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec, ReplacementRec
@@ -562,10 +562,8 @@ def _resolve_inferred(snapshot: Snapshot, ask: _Ask, family: ModelRec) -> Resolu
         return _unsupported(snapshot, ask, family, Rule.inferred, external)
     if len(matching) > 1:
         return _ambiguous(ask, family.name, Rule.inferred, matching, [note])
-    offering = matching[0]
-    if status_on(offering, ask.as_of) is OfferingStatus.retired:
-        return _settle(snapshot, ask, family, offering, Rule.inferred, [note])
-    return _settle(snapshot, ask, family, offering, Rule.inferred, [note], config_name=ask.name)
+    # A usable variant is configured under its own name; a retired one yields the replacement.
+    return _settle(snapshot, ask, family, matching[0], Rule.inferred, [note], config_name=ask.name)
 
 
 def _resolve_architecture(
@@ -777,10 +775,8 @@ def _static(snapshot: Snapshot, offering: OfferingRec) -> _Static:
 
 def _retirement_phrase(offering: OfferingRec, as_of: dt.date) -> str:
     """`last day 2025-04-30 (in 10 days)` or `gone from 2027-01-14 (today)`, as the date means."""
-    if offering.retires_meaning is DateMeaning.last and offering.retires_on is not None:
-        label, day = "last day", offering.retires_on
-    else:
-        label, day = "gone from", retired_from(offering) or as_of
+    assert offering.retires_on is not None and offering.retires_meaning is not None
+    label, day = retirement_label(offering.retires_meaning, offering.retires_on)
     days = (day - as_of).days
     return f"{label} {day} ({'today' if days == 0 else 'in ' + plural(days, 'day')})"
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from catalog.lifecycle import retirement_label
 from catalog.vocabulary import OfferingStatus
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def mode_label(mode: str) -> str:
 
 
 def status_phrase(offering: OfferingInfo) -> str:
-    """`retired since 2025-05-01`, `active, retires 2027-01-14`, `unknown` ..."""
+    """`retired since 2025-05-01`, `active, last day 2027-04-01`, `unknown` ..."""
     life = offering.lifecycle
     first_gone = life.retired_from
     if life.status is OfferingStatus.retired:
@@ -41,10 +42,8 @@ def status_phrase(offering: OfferingInfo) -> str:
     if life.status is OfferingStatus.deprecated and life.deprecated_on:
         text += f" since {life.deprecated_on}"
     if life.retires is not None and first_gone is not None:
-        if life.retires.meaning == "last":
-            text += f", last day {life.retires.on}"
-        else:
-            text += f", gone from {first_gone}"
+        label, day = retirement_label(life.retires.meaning, life.retires.on)
+        text += f", {label} {day}"
     elif life.retires is not None and life.retires.meaning == "not_before":
         text += f", not before {life.retires.on}"
     return text
