@@ -24,6 +24,7 @@ from catalog.schemas import (
     ModelInfo,
     ProviderInfo,
     Resolution,
+    RevisionEntry,
     RevisionInfo,
 )
 from catalog.settings import Settings, load_settings
@@ -101,6 +102,28 @@ class Catalog:
             models=len(snapshot.models),
             offerings=snapshot.offering_count,
         )
+
+    def revisions(self, *, limit: int = 50) -> list[RevisionEntry]:
+        """The catalog's revisions, newest first: the history a change feed is made of."""
+        from sqlalchemy import select
+
+        from catalog.models import CatalogRevision
+
+        with session_scope(self.engine) as session:
+            rows = session.execute(
+                select(
+                    CatalogRevision.id,
+                    CatalogRevision.loaded_at,
+                    CatalogRevision.seed_sha256,
+                    CatalogRevision.summary,
+                )
+                .order_by(CatalogRevision.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            RevisionEntry(revision=r[0], loaded_at=r[1], seed_sha256=r[2], summary=r[3])
+            for r in rows
+        ]
 
     # -- listing -----------------------------------------------------------------------
 
