@@ -20,13 +20,14 @@ from typing import Any
 
 import pytest
 import uvicorn
+from page_app import make_app
 
 from catalog import Catalog
 from catalog.db import make_engine, upgrade
 from catalog.resources import seed_path
 from catalog.seed import load_seed
+
 from conftest import IN_CI
-from page_app import make_app
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +64,9 @@ def server(browser_catalog: Catalog) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(make_app(browser_catalog), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        make_app(browser_catalog), host="127.0.0.1", port=port, log_level="warning"
+    )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -79,16 +82,23 @@ def server(browser_catalog: Catalog) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    _require(CHROMIUM is not None and CHROMEDRIVER is not None,
-             "chromium and chromedriver are not installed "
-             "(apt-get install -y chromium chromium-driver)")
+    _require(
+        CHROMIUM is not None and CHROMEDRIVER is not None,
+        "chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)",
+    )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1280,900", "--lang=en-US"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,900",
+        "--lang=en-US",
+    ):
         options.add_argument(argument)
     chrome = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     chrome.set_page_load_timeout(30)
@@ -101,6 +111,7 @@ def screenshot(driver: Any, name: str, *, width: int = 1280) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, min(max(int(height), 600), 6000))
+    driver.execute_script("window.scrollTo(0, 0)")
     path = ARTIFACTS / f"{name}.png"
     driver.save_screenshot(str(path))
     driver.set_window_size(1280, 900)
@@ -171,14 +182,18 @@ def test_the_deprecations_page_for_a_past_date_lists_the_expected_retirements(
         for m in browser_catalog.models(as_of=as_of)
         for o in m.offerings
         if o.lifecycle.retired_from
-        and as_of - dt.timedelta(days=365) <= o.lifecycle.retired_from <= as_of + dt.timedelta(days=90)
+        and as_of - dt.timedelta(days=365)
+        <= o.lifecycle.retired_from
+        <= as_of + dt.timedelta(days=90)
     }
     assert ("DBRX Instruct", "2025-05-01") in expected
     driver.get(server + "/deprecations?as_of=2025-04-15&past_days=365&within_days=90")
     wait_for(driver, "ol.retirements")
     shown = {
-        (item.find_element(By.CSS_SELECTOR, ".what > a").text,
-         item.find_element(By.CSS_SELECTOR, ".when time").get_attribute("datetime"))
+        (
+            item.find_element(By.CSS_SELECTOR, ".what > a").text,
+            item.find_element(By.CSS_SELECTOR, ".when time").get_attribute("datetime"),
+        )
         for item in driver.find_elements(By.CSS_SELECTOR, "ol.retirements li")
     }
     assert shown == expected
@@ -209,7 +224,9 @@ def test_the_keyboard_reaches_the_search_box_and_the_copy_button(driver: Any, se
     reached = []
     for _ in range(60):
         active = driver.switch_to.active_element
-        reached.append(active.get_attribute("id") or active.get_attribute("class") or active.tag_name)
+        reached.append(
+            active.get_attribute("id") or active.get_attribute("class") or active.tag_name
+        )
         if "copy" in (active.get_attribute("class") or ""):
             break
         active.send_keys(Keys.TAB)

@@ -20,9 +20,7 @@ class ChainHop:
     target: OfferingInfo | None  # the offering it leads to, when the catalog lists it
 
 
-def follow(
-    start: OfferingInfo, lookup: Callable[[str], ModelInfo]
-) -> tuple[list[ChainHop], bool]:
+def follow(start: OfferingInfo, lookup: Callable[[str], ModelInfo]) -> tuple[list[ChainHop], bool]:
     """The hops from `start`, first replacement at each step; True when a cycle cut it short."""
     hops: list[ChainHop] = []
     seen = {(start.model, start.provider, start.serving_mode)}
@@ -55,4 +53,5 @@ def _offering(
         if o.provider == link.provider and o.serving_mode == link.serving_mode
     ]
     same_task = [o for o in fits if o.task == previous.task]
-    return (same_task or fits or [None])[0]
+    chosen = same_task or fits
+    return chosen[0] if chosen else None

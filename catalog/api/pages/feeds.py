@@ -97,4 +97,5 @@ def atom(revisions: list[RevisionEntry], *, base_url: str) -> bytes:
         sub(entry, "link", rel="alternate", type="text/html", href=f"{base}/deprecations")
         summary = revision.summary or "the catalog was loaded"
         sub(entry, "summary", f"{summary} (seed sha256 {revision.seed_sha256[:12]})")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    body: bytes = ET.tostring(feed, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body

@@ -55,4 +55,6 @@ def in_window(
 
 def by_provider(found: list[Retirement]) -> list[tuple[str, list[Retirement]]]:
     ordered = sorted(found, key=lambda r: r.offering.provider)
-    return [(slug, list(group)) for slug, group in groupby(ordered, key=lambda r: r.offering.provider)]
+    return [
+        (slug, list(group)) for slug, group in groupby(ordered, key=lambda r: r.offering.provider)
+    ]

@@ -151,9 +151,7 @@ def layout(offering: OfferingInfo, today: dt.date) -> Timeline:
 def _at(marker: Marker, x: float) -> Marker:
     half = marker.label_width / 2
     label_x = min(max(x, PAD + half), WIDTH - PAD - half)
-    return Marker(
-        marker.day, marker.what, marker.kind, marker.source, x, label_x, 0, marker.note
-    )
+    return Marker(marker.day, marker.what, marker.kind, marker.source, x, label_x, 0, marker.note)
 
 
 def _rows(markers: list[Marker]) -> list[Marker]:
@@ -284,7 +282,7 @@ def overview(
 def _month_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     days = (end - start).days
     step = 1 if days <= 200 else 3 if days <= 800 else 12
-    ticks = []
+    ticks: list[tuple[dt.date, str]] = []
     year, month = start.year, start.month
     while True:
         month += 1

@@ -99,7 +99,9 @@ def home(catalog: Catalog, params: Params) -> dict[str, Any]:
             "as_of": _text(params, "as_of") or "",
         },
         "resolution": resolution,
-        "config_json": json.dumps(resolution.config, indent=2) if resolution and resolution.config else None,
+        "config_json": json.dumps(resolution.config, indent=2)
+        if resolution and resolution.config
+        else None,
         "rows": rows,
         "note": note,
         "soon_days": SOON_DAYS,
