@@ -29,7 +29,7 @@ from catalog.schemas import (
 )
 from catalog.settings import Settings, load_settings
 from catalog.store.db import make_engine, session_scope
-from catalog.store.read import read_revision, read_snapshot
+from catalog.store.read import read_revision, read_revisions, read_snapshot
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 
@@ -106,25 +106,8 @@ class Catalog:
 
     def revisions(self, *, limit: int = 50) -> list[RevisionEntry]:
         """The catalog's revisions, newest first: the history a change feed is made of."""
-        from sqlalchemy import select
-
-        from catalog.models import CatalogRevision
-
         with session_scope(self.engine) as session:
-            rows = session.execute(
-                select(
-                    CatalogRevision.id,
-                    CatalogRevision.loaded_at,
-                    CatalogRevision.seed_sha256,
-                    CatalogRevision.summary,
-                )
-                .order_by(CatalogRevision.id.desc())
-                .limit(limit)
-            ).all()
-        return [
-            RevisionEntry(revision=r[0], loaded_at=r[1], seed_sha256=r[2], summary=r[3])
-            for r in rows
-        ]
+            return read_revisions(session, limit)
 
     # -- listing -----------------------------------------------------------------------
 

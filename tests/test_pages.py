@@ -19,9 +19,9 @@ from page_app import make_app
 
 from catalog import Catalog
 from catalog.api.pages.badges import Badge, badge_for
-from catalog.db import make_engine
 from catalog.errors import DatabaseUnavailable
-from catalog.seed import load_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine
 
 from conftest import TEST_DATA
 
@@ -93,7 +93,7 @@ def test_an_unknown_name_in_the_search_box_suggests_close_names(app: FastAPI) ->
 
 def test_filters_narrow_the_table_and_stay_in_the_form(app: FastAPI, catalog: Catalog) -> None:
     page = get(app, "/?provider=openai&task=embeddings&serving_mode=external").text
-    expected = catalog.models(provider="openai", task="embeddings", mode="external")
+    expected = catalog.models(provider="openai", task="embeddings", serving_mode="external")
     assert cells(page, "Model") == [m.name for m in expected for _o in m.offerings]
     assert set(cells(page, "Provider")) == {"openai"}
     assert set(cells(page, "Task")) == {"embeddings"}

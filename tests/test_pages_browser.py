@@ -23,9 +23,9 @@ import uvicorn
 from page_app import make_app
 
 from catalog import Catalog
-from catalog.db import make_engine, upgrade
-from catalog.resources import seed_path
-from catalog.seed import load_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine, upgrade
+from catalog.store.resources import seed_path
 
 from conftest import IN_CI
 

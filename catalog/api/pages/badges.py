@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from catalog.core.lifecycle import RETIRES_SOON_DAYS
 from catalog.schemas import Lifecycle
 from catalog.vocabulary import OfferingStatus
 
-SOON_DAYS = 90
+SOON_DAYS = RETIRES_SOON_DAYS  # the library's "retires soon" window
 
 
 class Badge(StrEnum):

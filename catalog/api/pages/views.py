@@ -69,15 +69,19 @@ def home(catalog: Catalog, params: Params) -> dict[str, Any]:
     task, mode = _text(params, "task"), _text(params, "serving_mode")
     wanted = _badge(_text(params, "status"))
     resolution = (
-        catalog.resolve(q, task=task, mode=mode, provider=provider, as_of=as_of) if q else None
+        catalog.resolve(q, task=task, serving_mode=mode, provider=provider, as_of=as_of)
+        if q
+        else None
     )
-    models = catalog.models(provider=provider, task=task, mode=mode, as_of=as_of)
+    models = catalog.models(provider=provider, task=task, serving_mode=mode, as_of=as_of)
     names = _names_of(resolution)
     note = None
     if q and names:
         models = [m for m in models if m.name in names]
     elif q:
-        matching = catalog.models(provider=provider, task=task, mode=mode, as_of=as_of, query=q)
+        matching = catalog.models(
+            provider=provider, task=task, serving_mode=mode, as_of=as_of, query=q
+        )
         models = matching if matching else models
         note = None if matching else f"No model name contains {q!r}; showing every offering."
     rows = [
