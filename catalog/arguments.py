@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from catalog.core.names import name_key
+from catalog.core.records import ProviderRec, PublisherRec
+from catalog.core.snapshot import Snapshot
 from catalog.errors import InvalidArgument
-from catalog.names import name_key
-from catalog.records import ProviderRec, PublisherRec
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, select
 
-from catalog.db import require_current_schema, schema_is_current, session_scope, upgrade
 from catalog.errors import DatabaseUnavailable
-from catalog.models import CatalogRevision
-from catalog.resources import seed_path
-from catalog.seed import load_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import require_current_schema, schema_is_current, session_scope, upgrade
+from catalog.store.models import CatalogRevision
+from catalog.store.resources import seed_path
 
 LOCK_TIMEOUT_SECONDS = 120
 

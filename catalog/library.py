@@ -12,13 +12,13 @@ from sqlalchemy import Engine
 
 from catalog import arguments
 from catalog.bootstrap import prepare_embedded, prepare_external
-from catalog.convert import architecture_info, model_info, provider_info
-from catalog.db import make_engine, session_scope
+from catalog.core.convert import architecture_info, model_info, provider_info
+from catalog.core.lifecycle import status_on
+from catalog.core.lookup import find_model, suggest
+from catalog.core.names import name_key
+from catalog.core.records import ModelRec, OfferingRec
+from catalog.core.snapshot import Snapshot
 from catalog.errors import NotFound
-from catalog.lifecycle import status_on
-from catalog.lookup import find_model, suggest
-from catalog.names import name_key
-from catalog.records import ModelRec, OfferingRec
 from catalog.schemas import (
     ArchitectureInfo,
     ModelInfo,
@@ -27,7 +27,8 @@ from catalog.schemas import (
     RevisionInfo,
 )
 from catalog.settings import Settings, load_settings
-from catalog.snapshot import Snapshot, read_revision, read_snapshot
+from catalog.store.db import make_engine, session_scope
+from catalog.store.read import read_revision, read_snapshot
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 
@@ -178,7 +179,7 @@ class Catalog:
         provider: str | None = None,
         as_of: str | dt.date | None = None,
     ) -> Resolution:
-        """What to use for `name` on `as_of` (default today): see `catalog.resolver`."""
+        """What to use for `name` on `as_of` (default today): see `catalog.core.resolver`."""
         return self.resolve_many([name], task=task, mode=mode, provider=provider, as_of=as_of)[0]
 
     def resolve_many(
@@ -191,7 +192,7 @@ class Catalog:
         as_of: str | dt.date | None = None,
     ) -> list[Resolution]:
         """Resolve many names against one snapshot, with the same options for all."""
-        from catalog.resolver import resolve
+        from catalog.core.resolver import resolve
 
         snapshot = self.snapshot()
         parsed_task, parsed_mode = arguments.parse_task(task), arguments.parse_mode(mode)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from catalog import Catalog, Resolution
-from catalog.cli import main
+from catalog.cli.app import main
 
 TODAY = dt.date(2026, 11, 24)
 

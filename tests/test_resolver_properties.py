@@ -15,10 +15,10 @@ from typing import Any
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
-from catalog.lifecycle import retired_from, status_on
-from catalog.lookup import find_model
-from catalog.names import name_key
-from catalog.records import (
+from catalog.core.lifecycle import retired_from, status_on
+from catalog.core.lookup import find_model
+from catalog.core.names import name_key
+from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
     OfferingRec,
@@ -27,9 +27,9 @@ from catalog.records import (
     ReplacementRec,
     SourceRec,
 )
-from catalog.resolver import resolve
+from catalog.core.resolver import resolve
+from catalog.core.snapshot import Snapshot
 from catalog.schemas import Resolution
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import (
     AliasKind,
     DateMeaning,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from catalog.lifecycle import retired_from, status_on
-from catalog.records import (
+from catalog.core.lifecycle import retired_from, status_on
+from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
     OfferingRec,

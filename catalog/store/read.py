@@ -1,27 +1,15 @@
-"""One read of the whole catalog into immutable in-memory indexes.
-
-Resolution and listing never query the database per request: they run over a
-`Snapshot`, which the library rebuilds when the catalog's revision changes.
-"""
+"""Read the catalog's tables into a `Snapshot`: the one place SQL meets the core's records."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog import models as orm
-from catalog.errors import NotLoaded
-from catalog.names import name_key
-from catalog.records import (
+from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
     OfferingRec,
@@ -31,115 +19,13 @@ from catalog.records import (
     ReportRec,
     SourceRec,
 )
+from catalog.core.snapshot import Snapshot, gc_paused
+from catalog.errors import NotLoaded
+from catalog.store import models as orm
 from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task
 
-OfferingPlace = tuple[str, str, ServingMode]  # model name, provider slug, serving mode
 MEANINGS = {meaning.value: meaning for meaning in DateMeaning}
 BASES = {basis.value: basis for basis in LifecycleBasis}
-
-
-def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(mapping)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Snapshot:
-    """The catalog at one revision, indexed for lookups by every kind of name."""
-
-    revision: int
-    loaded_at: dt.datetime | None
-    models: tuple[ModelRec, ...]
-    providers: Mapping[str, ProviderRec]
-    publishers: Mapping[str, PublisherRec]
-    architectures: tuple[ArchitectureRec, ...]
-    by_name: Mapping[str, ModelRec]  # model name keys
-    by_alias: Mapping[str, tuple[ModelRec, str]]  # alias and endpoint-name keys, with their kind
-    by_exact_name: Mapping[str, ModelRec]
-    offerings_at: Mapping[OfferingPlace, tuple[OfferingRec, ...]]
-    architecture_by_key: Mapping[str, ArchitectureRec]
-    provider_by_key: Mapping[str, ProviderRec]
-    publisher_by_key: Mapping[str, PublisherRec]
-    display_by_key: Mapping[str, str]  # every known name key -> how to show it (suggestions)
-    cache: dict[str, Any] = field(default_factory=dict)  # lazily built, derived-only indexes
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        revision: int,
-        models: Iterable[ModelRec],
-        providers: Iterable[ProviderRec],
-        publishers: Iterable[PublisherRec] = (),
-        architectures: Iterable[ArchitectureRec] = (),
-        loaded_at: dt.datetime | None = None,
-    ) -> Snapshot:
-        with gc_paused():
-            return cls._build(revision, models, providers, publishers, architectures, loaded_at)
-
-    @classmethod
-    def _build(
-        cls,
-        revision: int,
-        models: Iterable[ModelRec],
-        providers: Iterable[ProviderRec],
-        publishers: Iterable[PublisherRec],
-        architectures: Iterable[ArchitectureRec],
-        loaded_at: dt.datetime | None,
-    ) -> Snapshot:
-        model_list = tuple(sorted(models, key=lambda m: m.key))
-        by_name: dict[str, ModelRec] = {}
-        by_alias: dict[str, tuple[ModelRec, str]] = {}
-        display: dict[str, str] = {}
-        offerings_at: dict[OfferingPlace, list[OfferingRec]] = defaultdict(list)
-        for model in model_list:
-            by_name[model.key] = model
-            display[model.key] = model.name
-            for alias, kind in model.aliases:
-                key = name_key(alias)
-                by_alias.setdefault(key, (model, kind))
-                display.setdefault(key, alias)
-            for offering in model.offerings:
-                offerings_at[(model.name, offering.provider, offering.mode)].append(offering)
-                if offering.endpoint_name:
-                    key = name_key(offering.endpoint_name)
-                    by_alias.setdefault(key, (model, "endpoint"))
-                    display.setdefault(key, offering.endpoint_name)
-        provider_map = {p.slug: p for p in providers}
-        provider_keys: dict[str, ProviderRec] = {}
-        for provider in provider_map.values():
-            provider_keys[name_key(provider.slug)] = provider
-            provider_keys.setdefault(name_key(provider.name), provider)
-        publisher_map = {p.slug: p for p in publishers}
-        publisher_keys: dict[str, PublisherRec] = {}
-        for publisher in publisher_map.values():
-            publisher_keys[name_key(publisher.slug)] = publisher
-            publisher_keys.setdefault(name_key(publisher.name), publisher)
-        arch_list = tuple(sorted(architectures, key=lambda a: a.key))
-        arch_keys: dict[str, ArchitectureRec] = {}
-        for arch in arch_list:
-            arch_keys[arch.key] = arch
-            for alias in arch.aliases:
-                arch_keys.setdefault(name_key(alias), arch)
-        return cls(
-            revision=revision,
-            loaded_at=loaded_at,
-            models=model_list,
-            providers=_frozen(provider_map),
-            publishers=_frozen(publisher_map),
-            architectures=arch_list,
-            by_name=_frozen(by_name),
-            by_alias=_frozen(by_alias),
-            by_exact_name=_frozen({m.name: m for m in model_list}),
-            offerings_at=_frozen({k: tuple(v) for k, v in offerings_at.items()}),
-            architecture_by_key=_frozen(arch_keys),
-            provider_by_key=_frozen(provider_keys),
-            publisher_by_key=_frozen(publisher_keys),
-            display_by_key=_frozen(display),
-        )
-
-    @property
-    def offering_count(self) -> int:
-        return sum(len(m.offerings) for m in self.models)
 
 
 def read_revision(session: Session) -> tuple[int, dt.datetime] | None:
@@ -159,18 +45,6 @@ def read_snapshot(session: Session) -> Snapshot:
     """
     with gc_paused():
         return _read_snapshot(session)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic collector while building: nothing built here forms a cycle."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _sorted(items: list[Any] | tuple[Any, ...], key: Any = None) -> tuple[Any, ...]:

@@ -13,19 +13,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from catalog.convert import source_ref
-from catalog.endpoint_config import (
+from catalog.core.convert import source_ref
+from catalog.core.endpoint_config import (
     external_model_config,
     pay_per_token_config,
     provisioned_throughput_config,
 )
-from catalog.lifecycle import retired_from, retirement_label, status_on
-from catalog.lookup import find, match_architecture, suggest
-from catalog.names import name_key
-from catalog.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec, ReplacementRec
+from catalog.core.lifecycle import retired_from, retirement_label, status_on
+from catalog.core.lookup import find, match_architecture, suggest
+from catalog.core.names import name_key
+from catalog.core.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec, ReplacementRec
+from catalog.core.snapshot import Snapshot
+from catalog.core.words import plural
 from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
-from catalog.snapshot import Snapshot
-from catalog.text import plural
 from catalog.vocabulary import (
     DateMeaning,
     OfferingStatus,

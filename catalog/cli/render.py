@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from catalog.lifecycle import retirement_label
+from catalog.core.lifecycle import retirement_label
 from catalog.vocabulary import OfferingStatus
 
 if TYPE_CHECKING:
@@ -67,7 +67,3 @@ def replacement_phrase(offering: OfferingInfo) -> str:
 
 def day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 
-from catalog.names import name_key
-from catalog.records import ArchitectureRec, ModelRec
-from catalog.snapshot import Snapshot
+from catalog.core.names import name_key
+from catalog.core.records import ArchitectureRec, ModelRec
+from catalog.core.snapshot import Snapshot
 
 
 def find(snapshot: Snapshot, key: str) -> tuple[ModelRec, str] | None:

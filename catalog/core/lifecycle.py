@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from catalog.records import OfferingRec
+from catalog.core.records import OfferingRec
 from catalog.vocabulary import DateMeaning, LifecycleBasis, OfferingStatus
 
 ONE_DAY = dt.timedelta(days=1)

@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from catalog.db import require_current_schema, session_scope
-from catalog.models import CatalogRevision
-from catalog.seed_file import SeedFile, read_seed
-from catalog.seed_rows import SPECS, desired_rows
-from catalog.sync import Change, apply, diff, export_rows
+from catalog.seed.file import SeedFile, read_seed
+from catalog.seed.rows import SPECS, desired_rows
+from catalog.seed.sync import Change, apply, diff, export_rows
+from catalog.store.db import require_current_schema, session_scope
+from catalog.store.models import CatalogRevision
 
 LOAD_LOCK_KEY = 0x6D6F64656C  # "model": the advisory lock that serializes loads on PostgreSQL
 
