@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from catalog.core.snapshot import Snapshot
 from catalog.library import Catalog
-from catalog.snapshot import Snapshot
 
 
 class PinnedCatalog(Catalog):
@@ -15,9 +15,3 @@ class PinnedCatalog(Catalog):
 
     def snapshot(self) -> Snapshot:
         return self._pinned
-
-
-def pin(catalog: Catalog) -> tuple[Snapshot, Catalog]:
-    """The catalog's current snapshot and a view of the catalog that reads only it."""
-    snapshot = catalog.snapshot()
-    return snapshot, PinnedCatalog(catalog, snapshot)
