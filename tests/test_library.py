@@ -91,7 +91,7 @@ def test_an_unknown_model_raises_not_found_with_suggestions(catalog: Catalog) ->
     ("kwargs", "field"),
     [
         ({"task": "summarize"}, "task"),
-        ({"mode": "serverless"}, "mode"),
+        ({"serving_mode": "serverless"}, "serving_mode"),
         ({"provider": "acme"}, "provider"),
         ({"publisher": "nobody"}, "publisher"),
         ({"status": "sunset"}, "status"),

@@ -20,9 +20,13 @@ AsOf = Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); de
 TaskOpt = Annotated[
     str | None, typer.Option("--task", help="chat, completions or embeddings (or llm/v1/...).")
 ]
-ModeOpt = Annotated[
+ServingModeOpt = Annotated[
     str | None,
-    typer.Option("--mode", help="pay_per_token, provisioned_throughput or external."),
+    typer.Option(
+        "--serving-mode",
+        "--mode",
+        help="pay_per_token, provisioned_throughput or external (--mode for short).",
+    ),
 ]
 ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Provider slug or name.")]
 

@@ -10,8 +10,8 @@ from catalog.cli.options import (
     AsJson,
     AsOf,
     DatabaseUrl,
-    ModeOpt,
     ProviderOpt,
+    ServingModeOpt,
     TaskOpt,
     open_catalog,
     print_json,
@@ -24,7 +24,7 @@ def models(
     provider: ProviderOpt = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Publisher.")] = None,
     task: TaskOpt = None,
-    mode: ModeOpt = None,
+    serving_mode: ServingModeOpt = None,
     status: Annotated[
         str | None, typer.Option("--status", help="active, deprecated, retired or unknown.")
     ] = None,
@@ -40,7 +40,7 @@ def models(
         provider=provider,
         publisher=publisher,
         task=task,
-        mode=mode,
+        serving_mode=serving_mode,
         status=status,
         as_of=as_of,
         query=query,

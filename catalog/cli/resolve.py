@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -11,19 +10,19 @@ from catalog.cli.options import (
     AsJson,
     AsOf,
     DatabaseUrl,
-    ModeOpt,
     ProviderOpt,
+    ServingModeOpt,
     TaskOpt,
     open_catalog,
     print_json,
 )
-from catalog.cli.render import mode_label
+from catalog.cli.render import resolution_lines
 
 
 def resolve(
     name: Annotated[str, typer.Argument(help="Model name, alias, endpoint name or provider id.")],
     task: TaskOpt = None,
-    mode: ModeOpt = None,
+    serving_mode: ServingModeOpt = None,
     provider: ProviderOpt = None,
     as_of: AsOf = None,
     database_url: DatabaseUrl = None,
@@ -33,29 +32,10 @@ def resolve(
     from catalog.vocabulary import ResolutionStatus
 
     result = open_catalog(database_url).resolve(
-        name, task=task, mode=mode, provider=provider, as_of=as_of
+        name, task=task, serving_mode=serving_mode, provider=provider, as_of=as_of
     )
     if as_json:
         print_json(result)
     else:
-        typer.echo(f"{result.status.value}: {result.message}")
-        if result.rule is not None:
-            typer.echo(f"  rule: {result.rule.value}")
-        for hop in result.chain:
-            verified = "" if hop.source.verified else ", unverified"
-            typer.echo(
-                f"  chain: {hop.from_model} -> {hop.to_model} "
-                f"(from {hop.effective_on}; source {hop.source.key}{verified})"
-            )
-        for candidate in result.candidates:
-            choice = " ".join(f"--{k} {v}" for k, v in candidate.decided_by.items())
-            typer.echo(
-                f"  candidate: {candidate.model} at {candidate.provider} "
-                f"({mode_label(candidate.serving_mode)}, {candidate.endpoint_type}) "
-                f"{candidate.status.value}" + (f"  [{choice}]" if choice else "")
-            )
-        for warning in result.warnings:
-            typer.echo(f"  warning: {warning.message}")
-        if result.config is not None:
-            typer.echo("  config: " + json.dumps(result.config))
+        typer.echo("\n".join(resolution_lines(result)))
     return 0 if result.status is ResolutionStatus.ok else 1

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog.core.names import name_key
 from catalog.core.records import (
@@ -25,7 +25,32 @@ from catalog.core.records import (
 )
 from catalog.vocabulary import ServingMode
 
+if TYPE_CHECKING:
+    from catalog.schemas import Notice
+
 OfferingPlace = tuple[str, str, ServingMode]  # model name, provider slug, serving mode
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingText:
+    """What the resolver says about an offering whatever the date: where it is, standing notices."""
+
+    where: str
+    notices: tuple[Notice, ...]
+
+
+@dataclass(slots=True, eq=False)
+class DerivedIndexes:
+    """Indexes derived from a snapshot's records on first use, each built at most once.
+
+    A snapshot never changes, so what is derived from it may be kept with it. Each index is
+    a named, typed field: a new one (the scanner's matcher, say) is one more field here.
+    """
+
+    # name trigram -> the name keys that contain it (close-name suggestions)
+    trigrams: Mapping[str, tuple[str, ...]] | None = None
+    # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
+    offering_text: dict[int, OfferingText] = field(default_factory=dict)
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
@@ -50,7 +75,7 @@ class Snapshot:
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
     display_by_key: Mapping[str, str]  # every known name key -> how to show it (suggestions)
-    cache: dict[str, Any] = field(default_factory=dict)  # lazily built, derived-only indexes
+    derived: DerivedIndexes = field(default_factory=lambda: DerivedIndexes())
 
     @classmethod
     def build(
