@@ -191,7 +191,9 @@ def test_cors_is_off_unless_configured(catalog: Catalog) -> None:
 
 
 def test_cors_origins_come_from_the_environment() -> None:
-    settings = ApiSettings.from_env({"MODEL_CATALOG_CORS_ORIGINS": "https://a.test, https://b.test"})
+    settings = ApiSettings.from_env(
+        {"MODEL_CATALOG_CORS_ORIGINS": "https://a.test, https://b.test"}
+    )
     assert settings.cors_origins == ("https://a.test", "https://b.test")
     assert ApiSettings.from_env({}).cors_origins == ()
 

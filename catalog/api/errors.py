@@ -15,9 +15,6 @@ from catalog.errors import CatalogError
 
 log = logging.getLogger("catalog.api")
 
-# The library names a few options as its keyword arguments; the API names its parameters.
-_PARAMETER_NAMES = {"mode": "serving_mode"}
-
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
@@ -66,11 +63,10 @@ def error_response(
 
 async def _catalog_error(_request: Request, error: Exception) -> Response:
     assert isinstance(error, CatalogError)
-    parameter = _PARAMETER_NAMES.get(error.field or "", error.field)
     return error_response(
         error.http_status,
         error.message,
-        parameter=parameter,
+        parameter=error.field,
         suggestions=list(error.suggestions),
     )
 

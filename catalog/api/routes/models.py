@@ -51,7 +51,7 @@ async def list_models(
             provider=provider,
             publisher=publisher,
             task=task,
-            mode=serving_mode,
+            serving_mode=serving_mode,
             status=status,
             as_of=day,
             query=q,

@@ -48,7 +48,9 @@ async def resolve_one(
     return answer.answer(
         request,
         key,
-        lambda c: c.resolve(model, task=task, mode=serving_mode, provider=provider, as_of=day),
+        lambda c: c.resolve(
+            model, task=task, serving_mode=serving_mode, provider=provider, as_of=day
+        ),
     )
 
 
@@ -83,7 +85,11 @@ async def resolve_batch(
 
     def build(catalog: Catalog) -> ResolutionsList:
         found = catalog.resolve_many(
-            names, task=batch.task, mode=batch.serving_mode, provider=batch.provider, as_of=day
+            names,
+            task=batch.task,
+            serving_mode=batch.serving_mode,
+            provider=batch.provider,
+            as_of=day,
         )
         return ResolutionsList(data=found, count=len(found))
 
