@@ -122,7 +122,7 @@ def test_bad_filters_are_400_naming_the_parameter(
     assert response.status_code == 400
     error = error_of(response)
     assert error["parameter"] == parameter
-    assert list(params.values())[0] in error["message"]
+    assert next(iter(params.values())) in error["message"]
     assert "--" not in error["message"]  # hints speak HTTP, not CLI flags
 
 
