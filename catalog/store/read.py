@@ -1,12 +1,18 @@
-"""Read the catalog's tables into a `Snapshot`: the one place SQL meets the core's records."""
+"""Read the catalog's tables into a `Snapshot`: the one place SQL meets the core's records.
+
+Each record has one declarative mapping from its fields to the columns (and conversions) that
+feed them; a table is read with one SELECT and converted a whole column at a time.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from catalog.core.records import (
@@ -27,14 +33,25 @@ from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task
 MEANINGS = {meaning.value: meaning for meaning in DateMeaning}
 BASES = {basis.value: basis for basis in LifecycleBasis}
 
+# The one "newest revision" query: the catalog's revision is the newest row of catalog_revisions.
+NEWEST_REVISION: Select[orm.CatalogRevision] = (
+    select(orm.CatalogRevision).order_by(orm.CatalogRevision.id.desc()).limit(1)
+)
+
+R = TypeVar("R")
+# field name -> a column, or (a column, a conversion applied to each of its values)
+Spec = Mapping[str, Any]
+
+
+def latest_revision(session: Session) -> orm.CatalogRevision | None:
+    """The catalog's current revision row, or None before the first load."""
+    return session.scalars(NEWEST_REVISION).first()
+
 
 def read_revision(session: Session) -> tuple[int, dt.datetime] | None:
-    row = session.execute(
-        select(orm.CatalogRevision.id, orm.CatalogRevision.loaded_at)
-        .order_by(orm.CatalogRevision.id.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row is not None else None
+    """The current revision's number and load time (what decides whether a snapshot is stale)."""
+    latest = latest_revision(session)
+    return (latest.id, latest.loaded_at) if latest is not None else None
 
 
 def read_snapshot(session: Session) -> Snapshot:
@@ -47,241 +64,244 @@ def read_snapshot(session: Session) -> Snapshot:
         return _read_snapshot(session)
 
 
-def _sorted(items: list[Any] | tuple[Any, ...], key: Any = None) -> tuple[Any, ...]:
+def _columns(connection: Connection, spec: Spec) -> dict[str, list[Any]]:
+    """One SELECT of the spec's columns, as field -> converted values (in row order)."""
+    entries = {
+        name: entry if isinstance(entry, tuple) else (entry, None) for name, entry in spec.items()
+    }
+    rows = connection.execute(select(*(column for column, _ in entries.values()))).all()
+    raw = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
+    return {
+        name: list(map(convert, values) if convert is not None else values)
+        for (name, (_, convert)), values in zip(entries.items(), raw, strict=True)
+    }
+
+
+def _fields(record: type[Any]) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(record):
+        return tuple(f.name for f in dataclasses.fields(record))
+    return tuple(record._fields)
+
+
+def _records(record: Callable[..., R], columns: Mapping[str, Sequence[Any]]) -> list[R]:
+    """Build one record per row, each field from the column of the same name."""
+    return list(map(record, *(columns[name] for name in _fields(record))))  # type: ignore[arg-type]
+
+
+def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[R]]:
+    groups: defaultdict[int, list[R]] = defaultdict(list)
+    for key, value in zip(keys, values, strict=True):
+        groups[key].append(value)
+    return groups
+
+
+def _sorted(items: Sequence[Any], key: Any = None) -> tuple[Any, ...]:
     return tuple(sorted(items, key=key)) if len(items) > 1 else tuple(items)
+
+
+def _by_id(columns: Mapping[str, Sequence[Any]], values: Sequence[R]) -> dict[int, R]:
+    return dict(zip(columns["id"], values, strict=True))
 
 
 def _read_snapshot(session: Session) -> Snapshot:
     revision = read_revision(session)
     if revision is None:
         raise NotLoaded("the catalog database is empty: run `model-catalog load`")
-
     connection = session.connection()
 
-    def rows(*columns: Any) -> list[Any]:
-        return list(connection.execute(select(*columns)).all())
+    S = orm.Source
+    source_columns = _columns(
+        connection,
+        {
+            "id": S.id,
+            "key": S.key,
+            "title": S.title,
+            "verified": S.verified,
+            "url": S.url,
+            "read_on": S.read_on,
+            "note": S.note,
+        },
+    )
+    sources = _by_id(source_columns, _records(SourceRec, source_columns))
+    source, maybe_source = sources.__getitem__, sources.get
 
-    sources = {
-        id_: SourceRec(key=key, title=title, verified=verified, url=url, read_on=read_on, note=note)
-        for id_, key, title, verified, url, read_on, note in rows(
-            orm.Source.id,
-            orm.Source.key,
-            orm.Source.title,
-            orm.Source.verified,
-            orm.Source.url,
-            orm.Source.read_on,
-            orm.Source.note,
-        )
+    P = orm.Publisher
+    publisher_columns = _columns(connection, {"id": P.id, "slug": P.slug, "name": P.name})
+    publishers = _by_id(publisher_columns, _records(PublisherRec, publisher_columns))
+    publisher_slugs = {id_: p.slug for id_, p in publishers.items()}
+    tasks = {
+        id_: Task(slug) for id_, slug in _pairs(connection, orm.TaskType.id, orm.TaskType.slug)
     }
-    publishers = {
-        id_: PublisherRec(slug=slug, name=name)
-        for id_, slug, name in rows(orm.Publisher.id, orm.Publisher.slug, orm.Publisher.name)
-    }
-    tasks = {id_: Task(slug) for id_, slug in rows(orm.TaskType.id, orm.TaskType.slug)}
     modes = {
-        id_: ServingMode(slug) for id_, slug in rows(orm.ServingModeRow.id, orm.ServingModeRow.slug)
+        id_: ServingMode(slug)
+        for id_, slug in _pairs(connection, orm.ServingModeRow.id, orm.ServingModeRow.slug)
     }
 
-    custom: dict[int, list[tuple[Task, int]]] = defaultdict(list)
-    for provider_id, task_id, source_id in rows(
-        orm.CustomModelRule.provider_id,
-        orm.CustomModelRule.task_type_id,
-        orm.CustomModelRule.source_id,
-    ):
-        custom[provider_id].append((tasks[task_id], source_id))
-    providers: dict[int, ProviderRec] = {}
-    for id_, slug, name, config_provider, api_type, source_id, note in rows(
-        orm.Provider.id,
-        orm.Provider.slug,
-        orm.Provider.name,
-        orm.Provider.config_provider,
-        orm.Provider.openai_api_type,
-        orm.Provider.source_id,
-        orm.Provider.note,
-    ):
-        rules = sorted(custom.get(id_, []))
-        providers[id_] = ProviderRec(
-            slug=slug,
-            name=name,
-            source=sources[source_id],
-            config_provider=config_provider,
-            openai_api_type=api_type,
-            custom_tasks=tuple(task for task, _ in rules),
-            custom_source=sources[rules[0][1]] if rules else None,
-            note=note,
-        )
-
-    arch_tasks: dict[int, list[Task]] = defaultdict(list)
-    for arch_id, task_id in rows(
-        orm.ArchitectureTask.architecture_id, orm.ArchitectureTask.task_type_id
-    ):
-        arch_tasks[arch_id].append(tasks[task_id])
-    arch_aliases: dict[int, list[str]] = defaultdict(list)
-    for arch_id, alias in rows(orm.ArchitectureAlias.architecture_id, orm.ArchitectureAlias.alias):
-        arch_aliases[arch_id].append(alias)
-    architectures: dict[int, ArchitectureRec] = {}
-    for id_, name, key, publisher_id, license_, normalized, notes, source_id in rows(
-        orm.Architecture.id,
-        orm.Architecture.name,
-        orm.Architecture.name_key,
-        orm.Architecture.publisher_id,
-        orm.Architecture.license,
-        orm.Architecture.embeddings_normalized,
-        orm.Architecture.notes,
-        orm.Architecture.source_id,
-    ):
-        architectures[id_] = ArchitectureRec(
-            name=name,
-            key=key,
-            publisher=publishers[publisher_id].slug,
-            tasks=tuple(sorted(arch_tasks[id_])),
-            source=sources[source_id],
-            license=license_,
-            embeddings_normalized=normalized,
-            notes=notes,
-            aliases=tuple(sorted(arch_aliases[id_])),
-        )
-
-    model_names = dict(rows(orm.Model.id, orm.Model.name))
+    C = orm.CustomModelRule
+    rules = _columns(
+        connection,
+        {
+            "provider_id": C.provider_id,
+            "task": (C.task_type_id, tasks.__getitem__),
+            "source_id": C.source_id,
+        },
+    )
+    custom = {
+        provider_id: sorted(pairs)
+        for provider_id, pairs in _grouped(
+            rules["provider_id"], list(zip(rules["task"], rules["source_id"], strict=True))
+        ).items()
+    }
+    P2 = orm.Provider
+    provider_columns = _columns(
+        connection,
+        {
+            "id": P2.id,
+            "slug": P2.slug,
+            "name": P2.name,
+            "source": (P2.source_id, source),
+            "config_provider": P2.config_provider,
+            "openai_api_type": P2.openai_api_type,
+            "note": P2.note,
+        },
+    )
+    provider_rules = [custom.get(id_, []) for id_ in provider_columns["id"]]
+    provider_columns["custom_tasks"] = [tuple(task for task, _ in r) for r in provider_rules]
+    provider_columns["custom_source"] = [source(r[0][1]) if r else None for r in provider_rules]
+    providers = _by_id(provider_columns, _records(ProviderRec, provider_columns))
     provider_slugs = {id_: p.slug for id_, p in providers.items()}
-    reports: dict[int, list[ReportRec]] = defaultdict(list)
-    for offering_id, on, meaning, source_id, note in rows(
-        orm.LifecycleReport.offering_id,
-        orm.LifecycleReport.on_date,
-        orm.LifecycleReport.meaning,
-        orm.LifecycleReport.source_id,
-        orm.LifecycleReport.note,
-    ):
-        reports[offering_id].append(ReportRec(on, MEANINGS[meaning], sources[source_id], note))
-    replacements: dict[int, list[ReplacementRec]] = defaultdict(list)
-    for offering_id, model_id, provider_id, mode_id, effective, reason, source_id in rows(
-        orm.Replacement.offering_id,
-        orm.Replacement.replacement_model_id,
-        orm.Replacement.provider_id,
-        orm.Replacement.serving_mode_id,
-        orm.Replacement.effective_on,
-        orm.Replacement.reason,
-        orm.Replacement.source_id,
-    ):
-        replacements[offering_id].append(
-            ReplacementRec(
-                model=model_names[model_id],
-                provider=provider_slugs[provider_id],
-                mode=modes[mode_id],
-                source=sources[source_id],
-                effective_on=effective,
-                reason=reason,
-            )
-        )
 
-    offerings: dict[int, list[OfferingRec]] = defaultdict(list)
+    AT, AA = orm.ArchitectureTask, orm.ArchitectureAlias
+    arch_task_columns = _columns(
+        connection, {"id": AT.architecture_id, "task": (AT.task_type_id, tasks.__getitem__)}
+    )
+    arch_tasks = _grouped(arch_task_columns["id"], arch_task_columns["task"])
+    arch_alias_columns = _columns(connection, {"id": AA.architecture_id, "alias": AA.alias})
+    arch_aliases = _grouped(arch_alias_columns["id"], arch_alias_columns["alias"])
+    A = orm.Architecture
+    arch_columns = _columns(
+        connection,
+        {
+            "id": A.id,
+            "name": A.name,
+            "key": A.name_key,
+            "publisher": (A.publisher_id, publisher_slugs.__getitem__),
+            "source": (A.source_id, source),
+            "license": A.license,
+            "embeddings_normalized": A.embeddings_normalized,
+            "notes": A.notes,
+        },
+    )
+    arch_columns["tasks"] = [tuple(sorted(arch_tasks[id_])) for id_ in arch_columns["id"]]
+    arch_columns["aliases"] = [tuple(sorted(arch_aliases[id_])) for id_ in arch_columns["id"]]
+    architectures = _by_id(arch_columns, _records(ArchitectureRec, arch_columns))
+    arch_names = {id_: a.name for id_, a in architectures.items()}
+
+    model_names = dict(_pairs(connection, orm.Model.id, orm.Model.name))
+    L = orm.LifecycleReport
+    report_columns = _columns(
+        connection,
+        {
+            "offering_id": L.offering_id,
+            "on": L.on_date,
+            "meaning": (L.meaning, MEANINGS.__getitem__),
+            "source": (L.source_id, source),
+            "note": L.note,
+        },
+    )
+    reports = _grouped(report_columns["offering_id"], _records(ReportRec, report_columns))
+    RP = orm.Replacement
+    replacement_columns = _columns(
+        connection,
+        {
+            "offering_id": RP.offering_id,
+            "model": (RP.replacement_model_id, model_names.__getitem__),
+            "provider": (RP.provider_id, provider_slugs.__getitem__),
+            "mode": (RP.serving_mode_id, modes.__getitem__),
+            "source": (RP.source_id, source),
+            "effective_on": RP.effective_on,
+            "reason": RP.reason,
+        },
+    )
+    replacements = _grouped(
+        replacement_columns["offering_id"], _records(ReplacementRec, replacement_columns)
+    )
+
     O = orm.Offering  # noqa: E741
-    for (
-        id_,
-        model_id,
-        provider_id,
-        mode_id,
-        task_id,
-        endpoint,
-        bedrock,
-        notes,
-        source_id,
-        basis,
-        basis_source,
-        basis_note,
-        deprecated_on,
-        deprecated_source,
-        deprecated_note,
-        retires_on,
-        meaning,
-        retires_source,
-        retires_note,
-    ) in rows(
-        O.id,
-        O.model_id,
-        O.provider_id,
-        O.serving_mode_id,
-        O.task_type_id,
-        O.endpoint_name,
-        O.bedrock_provider,
-        O.notes,
-        O.source_id,
-        O.lifecycle_basis,
-        O.lifecycle_source_id,
-        O.lifecycle_note,
-        O.deprecated_on,
-        O.deprecated_source_id,
-        O.deprecated_note,
-        O.retires_on,
-        O.retires_meaning,
-        O.retires_source_id,
-        O.retires_note,
-    ):
-        offerings[model_id].append(
-            OfferingRec(
-                model=model_names[model_id],
-                provider=provider_slugs[provider_id],
-                mode=modes[mode_id],
-                task=tasks[task_id],
-                source=sources[source_id],
-                endpoint_name=endpoint,
-                bedrock_provider=bedrock,
-                notes=notes,
-                lifecycle_basis=BASES[basis] if basis else None,
-                lifecycle_source=sources[basis_source] if basis_source else None,
-                lifecycle_note=basis_note,
-                deprecated_on=deprecated_on,
-                deprecated_source=sources[deprecated_source] if deprecated_source else None,
-                deprecated_note=deprecated_note,
-                retires_on=retires_on,
-                retires_meaning=MEANINGS[meaning] if meaning else None,
-                retires_source=sources[retires_source] if retires_source else None,
-                retires_note=retires_note,
-                reports=_sorted(reports.get(id_, ()), key=lambda r: r.on),
-                replacements=_sorted(
-                    replacements.get(id_, ()), key=lambda r: r.effective_on or dt.date.min
-                ),
-            )
-        )
-
-    aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for model_id, alias, kind in rows(orm.Alias.model_id, orm.Alias.alias, orm.Alias.kind):
-        aliases[model_id].append((alias, kind))
-    M = orm.Model
-    models = [
-        ModelRec(
-            name=name,
-            key=key,
-            publisher=publishers[publisher_id].slug,
-            source=sources[source_id],
-            offerings=_sorted(offerings.get(id_, ()), key=lambda o: (o.provider, o.mode, o.task)),
-            display_name=display_name,
-            family=family,
-            architecture=architectures[arch_id].name if arch_id else None,
-            license=license_,
-            embeddings_normalized=normalized,
-            notes=notes,
-            aliases=_sorted(aliases.get(id_, ())),
-        )
-        for id_, name, key, display_name, publisher_id, family, arch_id, license_, normalized, notes, source_id in rows(
-            M.id,
-            M.name,
-            M.name_key,
-            M.display_name,
-            M.publisher_id,
-            M.family,
-            M.architecture_id,
-            M.license,
-            M.embeddings_normalized,
-            M.notes,
-            M.source_id,
-        )
+    offering_columns = _columns(
+        connection,
+        {
+            "id": O.id,
+            "model_id": O.model_id,
+            "provider": (O.provider_id, provider_slugs.__getitem__),
+            "mode": (O.serving_mode_id, modes.__getitem__),
+            "task": (O.task_type_id, tasks.__getitem__),
+            "source": (O.source_id, source),
+            "endpoint_name": O.endpoint_name,
+            "bedrock_provider": O.bedrock_provider,
+            "notes": O.notes,
+            "lifecycle_basis": (O.lifecycle_basis, BASES.get),
+            "lifecycle_source": (O.lifecycle_source_id, maybe_source),
+            "lifecycle_note": O.lifecycle_note,
+            "deprecated_on": O.deprecated_on,
+            "deprecated_source": (O.deprecated_source_id, maybe_source),
+            "deprecated_note": O.deprecated_note,
+            "retires_on": O.retires_on,
+            "retires_meaning": (O.retires_meaning, MEANINGS.get),
+            "retires_source": (O.retires_source_id, maybe_source),
+            "retires_note": O.retires_note,
+        },
+    )
+    offering_ids = offering_columns["id"]
+    offering_columns["model"] = list(map(model_names.__getitem__, offering_columns["model_id"]))
+    offering_columns["reports"] = [
+        _sorted(reports.get(id_, ()), key=lambda r: r.on) for id_ in offering_ids
     ]
+    offering_columns["replacements"] = [
+        _sorted(replacements.get(id_, ()), key=lambda r: r.effective_on or dt.date.min)
+        for id_ in offering_ids
+    ]
+    offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
+
+    alias_columns = _columns(
+        connection,
+        {"model_id": orm.Alias.model_id, "alias": orm.Alias.alias, "kind": orm.Alias.kind},
+    )
+    aliases = _grouped(
+        alias_columns["model_id"],
+        list(zip(alias_columns["alias"], alias_columns["kind"], strict=True)),
+    )
+    M = orm.Model
+    model_columns = _columns(
+        connection,
+        {
+            "id": M.id,
+            "name": M.name,
+            "key": M.name_key,
+            "publisher": (M.publisher_id, publisher_slugs.__getitem__),
+            "source": (M.source_id, source),
+            "display_name": M.display_name,
+            "family": M.family,
+            "architecture": (M.architecture_id, arch_names.get),
+            "license": M.license,
+            "embeddings_normalized": M.embeddings_normalized,
+            "notes": M.notes,
+        },
+    )
+    model_columns["offerings"] = [
+        _sorted(offerings.get(id_, ()), key=lambda o: (o.provider, o.mode, o.task))
+        for id_ in model_columns["id"]
+    ]
+    model_columns["aliases"] = [_sorted(aliases.get(id_, ())) for id_ in model_columns["id"]]
     return Snapshot.build(
         revision=revision[0],
         loaded_at=revision[1],
-        models=models,
+        models=_records(ModelRec, model_columns),
         providers=providers.values(),
         publishers=publishers.values(),
         architectures=architectures.values(),
     )
+
+
+def _pairs(connection: Connection, key: Any, value: Any) -> list[tuple[Any, Any]]:
+    return [(k, v) for k, v in connection.execute(select(key, value)).all()]
