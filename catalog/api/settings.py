@@ -6,10 +6,12 @@ import os
 from dataclasses import dataclass
 from typing import TypeVar
 
-CORS_ORIGINS_VARIABLE = "MODEL_CATALOG_CORS_ORIGINS"
-RELOAD_SECONDS_VARIABLE = "MODEL_CATALOG_RELOAD_SECONDS"
-MAX_BODY_VARIABLE = "MODEL_CATALOG_MAX_BODY_BYTES"
-DATABASE_URL_VARIABLE = "MODEL_CATALOG_DATABASE_URL"  # read by the library's own settings
+from catalog.settings import (
+    CACHE_ENTRIES_VARIABLE,
+    CORS_ORIGINS_VARIABLE,
+    MAX_BODY_VARIABLE,
+    RELOAD_SECONDS_VARIABLE,
+)
 
 Number = TypeVar("Number", int, float)
 
@@ -26,8 +28,6 @@ class ApiSettings:
     cache_max_age: int = 60  # seconds a client or proxy may reuse an answer unasked
     gzip_minimum_bytes: int = 1_024
     database_url: str | None = None  # None: MODEL_CATALOG_DATABASE_URL or the embedded default
-    page_limit: int = 100
-    max_page_limit: int = 1_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ApiSettings:
@@ -40,10 +40,20 @@ class ApiSettings:
             cors_origins=origins,
             reload_seconds=_number(env, RELOAD_SECONDS_VARIABLE, cls.reload_seconds, float),
             max_body_bytes=_number(env, MAX_BODY_VARIABLE, cls.max_body_bytes, int),
+            cache_entries=_number(
+                env, CACHE_ENTRIES_VARIABLE, cls.cache_entries, int, allow_zero=True
+            ),
         )
 
 
-def _number(env: dict[str, str], name: str, default: Number, kind: type[Number]) -> Number:
+def _number(
+    env: dict[str, str],
+    name: str,
+    default: Number,
+    kind: type[Number],
+    *,
+    allow_zero: bool = False,
+) -> Number:
     text = env.get(name, "").strip()
     if not text:
         return default
@@ -51,6 +61,6 @@ def _number(env: dict[str, str], name: str, default: Number, kind: type[Number])
         value = kind(text)
     except ValueError:
         raise ValueError(f"{name}={text!r} is not a number") from None
-    if value <= 0:
-        raise ValueError(f"{name}={text!r} must be positive")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name}={text!r} must be {'0 or more' if allow_zero else 'positive'}")
     return value

@@ -39,8 +39,8 @@ def serve(
         raise InvalidArgument(
             f"--reload-seconds must be positive, not {reload_seconds}", field="reload_seconds"
         )
-    from catalog.api.settings import DATABASE_URL_VARIABLE, RELOAD_SECONDS_VARIABLE
     from catalog.library import Catalog
+    from catalog.settings import DATABASE_URL_VARIABLE, RELOAD_SECONDS_VARIABLE
 
     # Set the catalog up (the embedded one seeds itself) and fail here, in one line, rather
     # than in every worker.
