@@ -1,15 +1,12 @@
-"""The app the page tests drive: the pages router over a Catalog on `app.state`."""
+"""The app the page tests drive: the real app factory over the test's catalog."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from catalog import Catalog
-from catalog.api.pages import router
+from catalog.api import create_app
 
 
 def make_app(catalog: Catalog) -> FastAPI:
-    app = FastAPI()
-    app.state.catalog = catalog
-    app.include_router(router)
-    return app
+    return create_app(catalog)

@@ -18,6 +18,7 @@ from icalendar import Calendar
 from page_app import make_app
 
 from catalog import Catalog
+from catalog.api.pages import retirements
 from catalog.api.pages.badges import Badge, badge_for
 from catalog.errors import DatabaseUnavailable
 from catalog.seed.load import load_seed
@@ -304,7 +305,7 @@ def test_a_database_outage_is_a_503_page(
     def down() -> Any:
         raise DatabaseUnavailable("the catalog database cannot be reached")
 
-    monkeypatch.setattr(catalog, "revision", down)
+    monkeypatch.setattr(catalog, "snapshot", down)
     response = get(app, "/")
     assert response.status_code == 503
     assert "cannot be reached" in response.text and "<html" in response.text
@@ -316,7 +317,7 @@ def test_a_bug_is_a_500_page_without_a_traceback(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(catalog, "models", broken)
+    monkeypatch.setattr(retirements, "retirements", broken)
     response = get(app, "/deprecations")
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text

@@ -11,6 +11,7 @@ import hashlib
 from starlette.requests import Request
 from starlette.responses import Response
 
+from catalog.api.answer import REVISION_HEADER
 from catalog.api.pages.render import static_version
 
 CACHE_CONTROL = "public, max-age=60"
@@ -19,7 +20,7 @@ CACHE_CONTROL = "public, max-age=60"
 def page_etag(request: Request, revision: int, today: dt.date) -> str:
     query = "&".join(sorted(request.url.query.split("&"))) if request.url.query else ""
     key = f"{revision}|{today.isoformat()}|{request.url.path}?{query}|{static_version()}"
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    return f'"r{revision}-' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
 
 
 def matches(request: Request, etag: str) -> bool:
@@ -31,11 +32,14 @@ def matches(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def not_modified(etag: str) -> Response:
-    return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+def not_modified(etag: str, revision: int) -> Response:
+    return Response(status_code=304, headers=_headers(etag, revision))
 
 
-def cached(response: Response, etag: str) -> Response:
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = CACHE_CONTROL
+def cached(response: Response, etag: str, revision: int) -> Response:
+    response.headers.update(_headers(etag, revision))
     return response
+
+
+def _headers(etag: str, revision: int) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": CACHE_CONTROL, REVISION_HEADER: str(revision)}

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from catalog import arguments
 from catalog.api.pages import caching, feeds, retirements, views
 from catalog.api.pages.render import STATIC, model_url, query_url, render, static_version
+from catalog.api.pinning import PinnedCatalog
 from catalog.errors import CatalogError, NotFound
 from catalog.library import Catalog
 from catalog.vocabulary import ResolutionStatus
@@ -44,12 +45,13 @@ def _serve(
     today: dt.date | None = None,
 ) -> Response:
     """ETag and 304 first, then the page; a catalog error or a bug becomes an error page."""
-    catalog = _catalog(request)
     try:
-        etag = caching.page_etag(request, catalog.revision().revision, today or dt.date.today())
+        snapshot = _catalog(request).snapshot()
+        etag = caching.page_etag(request, snapshot.revision, today or dt.date.today())
         if caching.matches(request, etag):
-            return caching.not_modified(etag)
-        return caching.cached(build(catalog), etag)
+            return caching.not_modified(etag, snapshot.revision)
+        pinned = PinnedCatalog(_catalog(request), snapshot)  # one revision per page
+        return caching.cached(build(pinned), etag, snapshot.revision)
     except CatalogError as error:
         return _error_page(error.http_status, error.message, getattr(error, "suggestions", None))
     except Exception:
@@ -144,7 +146,7 @@ def static(request: Request, name: str) -> Response:
         return _error_page(404, f"No static file named {name!r}.")
     etag = f'"{static_version()}"'
     if caching.matches(request, etag):
-        return caching.not_modified(etag)
+        return Response(status_code=304, headers={"ETag": etag})
     return Response(
         path.read_bytes(),
         media_type=kind,
