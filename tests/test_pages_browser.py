@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import socket
 import threading
@@ -239,6 +240,7 @@ PAGES = [
     "/?q=databricks-dbrx-instruct",
     "/models/DBRX%20Instruct",
     "/models/gpt-4o",
+    "/models/claude-1?as_of=2024-10-01",
     "/deprecations?as_of=2025-04-15",
     "/models/no-such-model-anywhere",
 ]
@@ -262,4 +264,5 @@ def test_axe_finds_no_serious_accessibility_violation(driver: Any, server: str, 
         for v in violations
         if v.get("impact") in ("serious", "critical")
     ]
+    screenshot(driver, "axe-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-"))
     assert not serious, "\n".join(serious)

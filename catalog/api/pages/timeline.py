@@ -17,7 +17,7 @@ from catalog.vocabulary import DateMeaning, LifecycleBasis
 
 WIDTH = 720
 PAD = 16
-TRACK_Y = 34
+TRACK_Y = 44
 TRACK_H = 14
 ROW_H = 34
 CHAR_W = 6.6  # an estimate of the label font's average advance, in viewBox units
