@@ -35,11 +35,11 @@ def app(catalog: Catalog) -> FastAPI:
     return make_app(catalog)
 
 
-def get(app: FastAPI, url: str, **headers: str) -> httpx.Response:
+def get(app: FastAPI, url: str, method: str = "GET", **headers: str) -> httpx.Response:
     async def fetch() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://pages.test") as client:
-            return await client.get(url, headers=headers)
+            return await client.request(method, url, headers=headers)
 
     return asyncio.run(fetch())
 
@@ -278,6 +278,12 @@ def test_every_page_has_an_etag_and_answers_304_when_it_matches(app: FastAPI, ur
     again = get(app, url, **{"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     assert get(app, url, **{"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_head_answers_like_get_for_link_previews(app: FastAPI) -> None:
+    head = get(app, "/deprecations", method="HEAD")
+    assert head.status_code == 200
+    assert head.headers["etag"] == get(app, "/deprecations").headers["etag"]
 
 
 def test_another_query_is_another_etag(app: FastAPI) -> None:

@@ -63,13 +63,13 @@ def _html(template: str, context: dict[str, Any], request: Request) -> HTMLRespo
     return HTMLResponse(render(template, request_path=request.url.path, **context))
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def home(request: Request) -> Response:
     params = _params(request)
     return _serve(request, lambda c: _html("home.html", views.home(c, params), request))
 
 
-@router.get("/models/{name:path}", response_class=HTMLResponse)
+@router.api_route("/models/{name:path}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def model(request: Request, name: str) -> Response:
     params = _params(request)
 
@@ -99,7 +99,7 @@ def _unknown_model(catalog: Catalog, name: str, params: dict[str, str]) -> Respo
     )
 
 
-@router.get("/deprecations", response_class=HTMLResponse)
+@router.api_route("/deprecations", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def deprecations(request: Request) -> Response:
     params = _params(request)
     return _serve(
@@ -107,7 +107,7 @@ def deprecations(request: Request) -> Response:
     )
 
 
-@router.get("/v1/deprecations.ics")
+@router.api_route("/v1/deprecations.ics", methods=["GET", "HEAD"])
 def calendar(request: Request) -> Response:
     """Every dated retirement as an all-day event; `provider=` narrows it."""
     params = _params(request)
@@ -126,7 +126,7 @@ def calendar(request: Request) -> Response:
     return _serve(request, build)
 
 
-@router.get("/feeds/changes.atom")
+@router.api_route("/feeds/changes.atom", methods=["GET", "HEAD"])
 def changes(request: Request) -> Response:
     """The catalog's revisions, newest first."""
 
@@ -137,7 +137,7 @@ def changes(request: Request) -> Response:
     return _serve(request, build)
 
 
-@router.get("/static/{name}")
+@router.api_route("/static/{name}", methods=["GET", "HEAD"])
 def static(request: Request, name: str) -> Response:
     """The page's own CSS and script, fingerprinted (`?v=`) so they can be cached for a year."""
     path = STATIC / name
