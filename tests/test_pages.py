@@ -18,7 +18,7 @@ from icalendar import Calendar
 from page_app import make_app
 
 from catalog import Catalog
-from catalog.api.pages import retirements
+from catalog.api.pages import retirements, views
 from catalog.api.pages.badges import Badge, badge_for
 from catalog.errors import DatabaseUnavailable
 from catalog.seed.load import load_seed
@@ -284,6 +284,16 @@ def test_head_answers_like_get_for_link_previews(app: FastAPI) -> None:
     head = get(app, "/deprecations", method="HEAD")
     assert head.status_code == 200
     assert head.headers["etag"] == get(app, "/deprecations").headers["etag"]
+
+
+def test_a_page_is_rendered_once_per_revision_day_and_url(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = get(app, "/?provider=cohere")
+    monkeypatch.setattr(views, "home", lambda *a: pytest.fail("rendered twice"))
+    again = get(app, "/?provider=cohere")
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
 
 
 def test_another_query_is_another_etag(app: FastAPI) -> None:

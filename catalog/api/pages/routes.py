@@ -50,8 +50,15 @@ def _serve(
         etag = caching.page_etag(request, snapshot.revision, today or dt.date.today())
         if caching.matches(request, etag):
             return caching.not_modified(etag, snapshot.revision)
+        pages = caching.page_cache(request.app.state)
+        hit = pages.get(etag)
+        if hit is not None:
+            return hit
         pinned = PinnedCatalog(_catalog(request), snapshot)  # one revision per page
-        return caching.cached(build(pinned), etag, snapshot.revision)
+        response = caching.cached(build(pinned), etag, snapshot.revision)
+        if response.status_code == 200:
+            pages.put(etag, response)
+        return response
     except CatalogError as error:
         return _error_page(error.http_status, error.message, getattr(error, "suggestions", None))
     except Exception:
