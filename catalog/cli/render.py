@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from catalog.core.lifecycle import retirement_label
-from catalog.vocabulary import OfferingStatus
+from catalog.vocabulary import DateMeaning, OfferingStatus
 
 if TYPE_CHECKING:
     from catalog.schemas import OfferingInfo, Resolution
@@ -36,7 +36,7 @@ def status_phrase(offering: OfferingInfo) -> str:
     life = offering.lifecycle
     first_gone = life.retired_from
     if life.status is OfferingStatus.retired:
-        if life.retires is not None and life.retires.meaning == "by":
+        if life.retires is not None and life.retires.meaning is DateMeaning.by:
             return f"retired (by {life.retires.on})"
         return f"retired since {first_gone}"
     text = life.status.value
@@ -45,7 +45,7 @@ def status_phrase(offering: OfferingInfo) -> str:
     if life.retires is not None and first_gone is not None:
         label, day = retirement_label(life.retires.meaning, life.retires.on)
         text += f", {label} {day}"
-    elif life.retires is not None and life.retires.meaning == "not_before":
+    elif life.retires is not None and life.retires.meaning is DateMeaning.not_before:
         text += f", not before {life.retires.on}"
     return text
 
