@@ -303,3 +303,25 @@ def test_openapi_documents_every_endpoint_with_examples(api: Api) -> None:
     assert model["examples"] or model["schema"].get("examples")
     assert "ErrorBody" in document["components"]["schemas"]
     assert "404" in document["paths"]["/v1/models/{name}"]["get"]["responses"]
+
+
+# -- the front door ------------------------------------------------------------------------------
+
+
+def test_the_front_door_answers_as_the_routes_do(catalog: Catalog) -> None:
+    with_front, without = make_api(catalog), make_api(catalog, front_cache=False)
+    for url in (DBRX, "/v1/resolve?model=claude-2.1", "/v1/models?limit=1000"):
+        for _ in range(3):  # the first fills the cache; the others come through the front
+            a, b = with_front.get(url), without.get(url)
+            assert a.content == b.content
+            assert a.headers.multi_items() == b.headers.multi_items()
+            assert a.headers.get_list("vary") in ([], ["Accept-Encoding"])
+
+
+def test_the_front_door_answers_if_none_match_with_304(api: Api) -> None:
+    etag = api.get(DBRX).headers["etag"]
+    api.get(DBRX)
+    hits = api.app.state.answerer.cache.hits
+    response = api.get(DBRX, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.content == b""
+    assert api.app.state.answerer.cache.hits == hits + 1

@@ -12,6 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from catalog.api.answer import REVISION_HEADER, Answerer
 from catalog.api.docs import install_docs
 from catalog.api.errors import install_error_handlers
+from catalog.api.front import CachedFront
 from catalog.api.limits import BodySizeLimit
 from catalog.api.pages import router as pages_router
 from catalog.api.routes import health, models, providers, resolve, vocabulary
@@ -60,6 +61,8 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
         app.include_router(module.router)
     install_docs(app)
     app.include_router(pages_router)  # the HTML pages and feeds (issue 11)
+    if settings.front_cache and settings.cache_entries > 0:
+        app.add_middleware(CachedFront, answerer=app.state.answerer)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes)
     if settings.cors_origins:
