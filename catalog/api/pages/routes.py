@@ -33,8 +33,12 @@ def _params(request: Request) -> dict[str, str]:
     return dict(request.query_params)
 
 
-def _error_page(status: int, message: str, suggestions: list[str] | None = None) -> HTMLResponse:
-    body = render("error.html", status=status, message=message, suggestions=suggestions or [])
+def _error_page(
+    status: int, message: str, suggestions: list[str] | None = None, query: str | None = None
+) -> HTMLResponse:
+    body = render(
+        "error.html", status=status, message=message, suggestions=suggestions or [], query=query
+    )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
@@ -102,7 +106,10 @@ def _unknown_model(catalog: Catalog, name: str, params: dict[str, str]) -> Respo
             target = query_url(model_url(resolution.matched), params)
             return RedirectResponse(target, status_code=307)
     return _error_page(
-        404, f"No model named {name!r} is in the catalog.", list(resolution.suggestions)
+        404,
+        f"No model named {name!r} is in the catalog.",
+        list(resolution.suggestions),
+        query=name,
     )
 
 
