@@ -92,6 +92,19 @@ def test_an_unknown_name_in_the_search_box_suggests_close_names(app: FastAPI) ->
     assert "Did you mean" in page and "databricks-dbrx-instruct" in page
 
 
+def test_an_ambiguous_name_links_each_candidate_to_its_deciding_filter(
+    app: FastAPI, catalog: Catalog
+) -> None:
+    resolution = catalog.resolve("gpt-4o")
+    assert resolution.status.value == "ambiguous"
+    page = get(app, "/?q=gpt-4o").text
+    for candidate in resolution.candidates:
+        field, value = next(iter(candidate.decided_by.items()))
+        assert f"q=gpt-4o&amp;{field}={value}" in page
+        decided = get(app, f"/?q=gpt-4o&{field}={value}").text
+        assert '<span class="rstatus">ambiguous</span>' not in decided
+
+
 def test_filters_narrow_the_table_and_stay_in_the_form(app: FastAPI, catalog: Catalog) -> None:
     page = get(app, "/?provider=openai&task=embeddings&serving_mode=external").text
     expected = catalog.models(provider="openai", task="embeddings", serving_mode="external")
