@@ -243,6 +243,17 @@ def test_the_calendar_parses_back_with_one_event_per_retirement(
     assert str(dbrx[0]["URL"]) == "http://pages.test/models/DBRX%20Instruct"
 
 
+def test_the_calendar_keeps_rfc_5545_lines_and_required_properties(app: FastAPI) -> None:
+    body = get(app, "/v1/deprecations.ics").content
+    lines = body.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    assert max(len(line) for line in lines) <= 75  # folded, as RFC 5545 section 3.1 asks
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["VERSION"]) == "2.0" and "PRODID" in calendar
+    for event in calendar.walk("VEVENT"):
+        assert {"UID", "DTSTAMP", "DTSTART", "SUMMARY"} <= set(event.keys())
+
+
 def test_the_calendar_narrows_to_a_provider(app: FastAPI, catalog: Catalog) -> None:
     calendar = Calendar.from_ical(get(app, "/v1/deprecations.ics?provider=anthropic").content)
     providers = {str(e["CATEGORIES"].cats[0]) for e in calendar.walk("VEVENT")}
@@ -257,6 +268,8 @@ def test_the_atom_feed_has_the_current_revision(app: FastAPI, catalog: Catalog) 
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
         f"Catalog revision {catalog.revision().revision}"
     ]
+    for stamp in [feed.findtext(f"{ATOM}updated"), entries[0].findtext(f"{ATOM}updated")]:
+        assert dt.datetime.fromisoformat(stamp or "").tzinfo is not None  # RFC 3339
 
 
 def test_the_atom_feed_has_one_entry_per_revision_newest_first(
