@@ -217,6 +217,13 @@ def test_the_deprecations_page_shows_the_window_grouped_by_provider(
     shown = re.findall(r'<time datetime="([\d-]+)">[\d-]+</time><span class="rel">', page)
     assert len(shown) == len(expected)
     assert "DBRX Instruct" in page and "Use instead:" in page
+    uses = re.findall(r'Use instead: <a href="[^"]*">([^<]+)</a>', page)
+    library = [
+        d.replacement_model
+        for d in catalog.deprecations(as_of=as_of, within_days=60)
+        if d.retired_from >= as_of - dt.timedelta(days=30) and d.replacement_model
+    ]
+    assert sorted(uses) == sorted(library)
 
 
 def test_a_bad_window_is_a_400_page(app: FastAPI) -> None:

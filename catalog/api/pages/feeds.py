@@ -64,8 +64,11 @@ def _description(retirement: Retirement) -> str:
         )
         verified = "" if retires.source.verified else " (unverified)"
         lines.append(f"Source: {retires.source.title}{verified}")
-    for replacement in o.replaced_by:
-        lines.append(f"Use instead: {replacement.model} at {replacement.provider}")
+    d = retirement.deprecation
+    if d.replacement_model:
+        lines.append(f"Use instead: {d.replacement_model} at {d.replacement_provider}")
+    else:
+        lines.append("No replacement is known.")
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """Retirements in a window around a date: what the deprecations page and the calendar show.
 
-Computed from `Catalog.models` so the page shows exactly what the library answers; every
-offering with a date on which it stops being available is one retirement.
+The list and each replacement come from `Catalog.deprecations`, the verb the API answers
+`/v1/deprecations` with; each entry carries its offering in full too, for the date's source.
 """
 
 from __future__ import annotations
@@ -11,46 +11,45 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from catalog.library import Catalog
-from catalog.schemas import ModelInfo, OfferingInfo
+from catalog.schemas import Deprecation, OfferingInfo
+
+EVERY_COMING_DAY = 365 * 100  # the calendar holds every dated retirement, however far off
 
 
 @dataclass(frozen=True)
 class Retirement:
-    model: ModelInfo
+    deprecation: Deprecation
     offering: OfferingInfo
-    gone_from: dt.date  # the first day it is unavailable
 
     @property
-    def last_day(self) -> dt.date:
-        return self.gone_from - dt.timedelta(days=1)
+    def gone_from(self) -> dt.date:
+        """The first day the offering is unavailable."""
+        return self.deprecation.retired_from
 
     @property
     def past(self) -> bool:
-        return self.gone_from <= self.offering.lifecycle.as_of
+        return self.deprecation.days <= 0
 
 
 def retirements(
-    catalog: Catalog, *, as_of: dt.date, provider: str | None = None
+    catalog: Catalog,
+    *,
+    as_of: dt.date,
+    provider: str | None = None,
+    within_days: int = EVERY_COMING_DAY,
 ) -> list[Retirement]:
-    """Every dated retirement, soonest first (then by model, provider, mode, task)."""
-    found = [
-        Retirement(model, offering, offering.lifecycle.retired_from)
+    """Retired by `as_of` or retiring within `within_days` after it, soonest first."""
+    found = catalog.deprecations(as_of=as_of, within_days=within_days, provider=provider)
+    offerings = {
+        (o.model, o.provider, o.serving_mode, o.task): o
         for model in catalog.models(provider=provider, as_of=as_of)
-        for offering in model.offerings
-        if offering.lifecycle.retired_from is not None
-    ]
-    found.sort(
-        key=lambda r: (r.gone_from, r.model.name.lower(), r.offering.provider, r.offering.task)
-    )
-    return found
+        for o in model.offerings
+    }
+    return [Retirement(d, offerings[(d.model, d.provider, d.serving_mode, d.task)]) for d in found]
 
 
-def in_window(
-    found: list[Retirement], *, as_of: dt.date, past_days: int, within_days: int
-) -> list[Retirement]:
-    low = as_of - dt.timedelta(days=past_days)
-    high = as_of + dt.timedelta(days=within_days)
-    return [r for r in found if low <= r.gone_from <= high]
+def since(found: list[Retirement], first_day: dt.date) -> list[Retirement]:
+    return [r for r in found if r.gone_from >= first_day]
 
 
 def by_provider(found: list[Retirement]) -> list[tuple[str, list[Retirement]]]:

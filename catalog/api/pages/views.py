@@ -173,10 +173,10 @@ def deprecations_page(catalog: Catalog, params: Params) -> dict[str, Any]:
     provider = _text(params, "provider")
     within = _days(params, "within_days", 180)
     past = _days(params, "past_days", 365)
-    found = retirements.retirements(catalog, as_of=as_of, provider=provider)
-    shown = retirements.in_window(found, as_of=as_of, past_days=past, within_days=within)
-    groups = retirements.by_provider(shown)
     start, end = as_of - dt.timedelta(days=past), as_of + dt.timedelta(days=within)
+    found = retirements.retirements(catalog, as_of=as_of, provider=provider, within_days=within)
+    shown = retirements.since(found, start)
+    groups = retirements.by_provider(shown)
     return {
         "as_of": as_of,
         "start": start,
