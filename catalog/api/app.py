@@ -14,6 +14,7 @@ from catalog.api.docs import install_docs
 from catalog.api.errors import install_error_handlers
 from catalog.api.front import CachedFront
 from catalog.api.limits import BodySizeLimit
+from catalog.api.refresh import refreshing
 from catalog.api.routes import health, models, providers, resolve, vocabulary
 from catalog.api.settings import ApiSettings
 from catalog.library import Catalog
@@ -40,7 +41,8 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with refreshing(catalog, settings.reload_seconds):
+            yield
         if owned:
             catalog.close()
 
