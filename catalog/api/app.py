@@ -15,7 +15,8 @@ from catalog.api.errors import install_error_handlers
 from catalog.api.front import CachedFront
 from catalog.api.limits import BodySizeLimit
 from catalog.api.pages import router as pages_router
-from catalog.api.routes import health, models, providers, resolve, vocabulary
+from catalog.api.refresh import refreshing
+from catalog.api.routes import deprecations, health, models, providers, resolve, vocabulary
 from catalog.api.settings import ApiSettings
 from catalog.library import Catalog
 
@@ -41,7 +42,8 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with refreshing(catalog, settings.reload_seconds):
+            yield
         if owned:
             catalog.close()
 
@@ -57,7 +59,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     app.state.settings = settings
     app.state.answerer = Answerer(catalog, settings)
     install_error_handlers(app)
-    for module in (models, providers, vocabulary, resolve, health):
+    for module in (models, providers, vocabulary, resolve, deprecations, health):
         app.include_router(module.router)
     install_docs(app)
     app.include_router(pages_router)  # the HTML pages and feeds (issue 11)
