@@ -247,10 +247,16 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_accessibility_violation(driver: Any, server: str, path: str) -> None:
+def test_each_page_loads_only_its_own_assets_and_axe_finds_no_serious_violation(
+    driver: Any, server: str, path: str
+) -> None:
     _require(AXE.is_file(), f"axe-core is not installed at {AXE} (npm ci --prefix tests/browser)")
     driver.get(server + path)
     wait_for(driver, "main")
+    fetched = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert fetched and all(url.startswith(server + "/") for url in fetched), fetched
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     violations = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
