@@ -8,6 +8,7 @@ import html
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -20,6 +21,7 @@ from page_app import make_app
 from catalog import Catalog
 from catalog.api.pages import retirements, views
 from catalog.api.pages.badges import Badge, badge_for
+from catalog.api.pages.render import render
 from catalog.errors import DatabaseUnavailable
 from catalog.seed.load import load_seed
 from catalog.store.db import make_engine
@@ -181,6 +183,30 @@ def test_the_replacement_chain_is_drawn_hop_by_hop_with_dates(
     assert hops is not None
     for hop in chained.chain:
         assert f">{hop.to_model}</a>" in hops.group(1)
+
+
+def test_a_model_with_versions_lists_each_with_its_own_lifecycle(catalog: Catalog) -> None:
+    """Versions come with names as people write them; the page shows them once a model has any."""
+    context = views.model_page(catalog, "gpt-4o", {"as_of": "2026-12-01"})
+    offering = context["model"].offerings[0]
+    version = SimpleNamespace(
+        name="gpt-4o-2024-05-13",
+        provider=offering.provider,
+        lifecycle=offering.lifecycle,
+        source=offering.source,
+    )
+    context["model"] = context["model"].model_copy(update={"versions": [version]})
+    page = render("model.html", request_path="/models/gpt-4o", **context)
+    versions = re.search(r'<table class="dates versions">(.*?)</table>', page, re.S)
+    assert versions is not None
+    assert "<code>gpt-4o-2024-05-13</code>" in versions.group(1)
+    assert badge_for(offering.lifecycle).label in versions.group(1)
+    assert 'class="dates versions"' not in get_page_without_versions(catalog)
+
+
+def get_page_without_versions(catalog: Catalog) -> str:
+    context = views.model_page(catalog, "DBRX Instruct", {})
+    return render("model.html", request_path="/", **context)
 
 
 def test_an_endpoint_name_finds_the_model_page(app: FastAPI) -> None:

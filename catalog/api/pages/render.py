@@ -77,7 +77,12 @@ def environment() -> Environment:
         model_link=model_link,
         long_date=long_date,
     )
-    env.globals.update(query_url=query_url, badge_of=badge_of, static_version=static_version())
+    env.globals.update(
+        query_url=query_url,
+        badge_of=badge_of,
+        badge_life=badge_for,
+        static_version=static_version(),
+    )
     return env
 
 
