@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
+from catalog import __version__
 from catalog.api.answer import REVISION_HEADER, Answerer
 from catalog.api.docs import install_docs
 from catalog.api.errors import install_error_handlers
@@ -49,7 +50,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
 
     app = FastAPI(
         title="model-catalog",
-        version=_version(),
+        version=__version__,
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
@@ -77,11 +78,3 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
         )
     return app
 
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("model-catalog")
-    except PackageNotFoundError:
-        return "0"
