@@ -215,6 +215,12 @@ def test_an_endpoint_name_finds_the_model_page(app: FastAPI) -> None:
     assert "Found by the name <code>databricks-dbrx-instruct</code>" in page
 
 
+def test_a_misspelt_provider_links_to_the_same_view_with_the_close_slug(app: FastAPI) -> None:
+    response = get(app, "/?provider=opnai&task=chat")
+    assert response.status_code == 400
+    assert 'href="/?provider=openai&amp;task=chat"' in response.text
+
+
 def test_an_unknown_model_is_a_404_page_with_suggestions(app: FastAPI) -> None:
     response = get(app, "/models/gpt-4-turbo-preview-x")
     assert response.status_code == 404

@@ -34,24 +34,32 @@ def _params(request: Request) -> dict[str, str]:
 
 
 def _error_page(
-    status: int, message: str, suggestions: list[str] | None = None, query: str | None = None
+    status: int,
+    message: str,
+    suggestions: list[tuple[str, str]] | None = None,
+    query: str | None = None,
 ) -> HTMLResponse:
+    """An error as a page: what went wrong, the close names as links, a search box."""
     body = render(
         "error.html", status=status, message=message, suggestions=suggestions or [], query=query
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-def _serve(
-    request: Request,
-    build: Callable[[Catalog], Response],
-    *,
-    today: dt.date | None = None,
-) -> Response:
+def _suggested(request: Request, error: CatalogError) -> list[tuple[str, str]]:
+    """Each suggestion with its link: this URL with the parameter corrected, or a model page."""
+    names: list[str] = list(getattr(error, "suggestions", None) or [])
+    field = {"mode": "serving_mode"}.get(error.field or "", error.field)
+    if field and field != "name" and field in request.query_params:
+        return [(n, query_url(request.url.path, {**_params(request), field: n})) for n in names]
+    return [(n, model_url(n)) for n in names]
+
+
+def _serve(request: Request, build: Callable[[Catalog], Response]) -> Response:
     """ETag and 304 first, then the page; a catalog error or a bug becomes an error page."""
     try:
         snapshot = _catalog(request).snapshot()
-        etag = caching.page_etag(request, snapshot.revision, today or dt.date.today())
+        etag = caching.page_etag(request, snapshot.revision, dt.date.today())
         if caching.matches(request, etag):
             return caching.not_modified(etag, snapshot.revision)
         pages = caching.page_cache(request.app.state)
@@ -59,12 +67,13 @@ def _serve(
         if hit is not None:
             return hit
         pinned = PinnedCatalog(_catalog(request), snapshot)  # one revision per page
-        response = caching.cached(build(pinned), etag, snapshot.revision)
-        if response.status_code == 200:
+        response = build(pinned)
+        if response.status_code == 200:  # errors and redirects are neither tagged nor kept
+            caching.cached(response, etag, snapshot.revision)
             pages.put(etag, response)
         return response
     except CatalogError as error:
-        return _error_page(error.http_status, error.message, getattr(error, "suggestions", None))
+        return _error_page(error.http_status, error.message, _suggested(request, error))
     except Exception:
         log.exception("page %s failed", request.url.path)
         return _error_page(500, "Something went wrong on our side while drawing this page.")
@@ -108,7 +117,7 @@ def _unknown_model(catalog: Catalog, name: str, params: dict[str, str]) -> Respo
     return _error_page(
         404,
         f"No model named {name!r} is in the catalog.",
-        list(resolution.suggestions),
+        [(s, model_url(s)) for s in resolution.suggestions],
         query=name,
     )
 
