@@ -128,13 +128,7 @@ def layout(offering: OfferingInfo, today: dt.date) -> Timeline:
     spans = _spans(offering, start, end, x_of)
     placed = _rows([_at(m, x_of(m.day)) for m in markers])
     rows = max((m.row for m in placed), default=-1) + 1
-    ticks = [
-        Tick(x_of(dt.date(year, 1, 1)), str(year))
-        for year in range(start.year + 1, end.year + 1)
-        if start < dt.date(year, 1, 1) < end
-    ]
-    if len(ticks) > 8:
-        ticks = ticks[:: (len(ticks) + 7) // 8]
+    ticks = [Tick(x_of(day), label) for day, label in _month_ticks(start, end)]
     height = TRACK_Y + TRACK_H + 16 + max(rows, 1) * ROW_H
     return Timeline(
         width=WIDTH,
