@@ -355,3 +355,8 @@ def test_a_worker_rechecks_the_revision_in_the_background(
     took = asyncio.run(serve_until_three_checks())
     assert len(calls) >= 3, f"{len(calls)} checks in {took:.1f} s"
     assert threading.main_thread().name not in calls  # off the event loop's thread
+
+
+def test_every_operation_sits_under_one_tag(api: Api) -> None:
+    paths = api.get("/openapi.json").json()["paths"]
+    assert all(len(op["tags"]) == 1 for ops in paths.values() for op in ops.values())

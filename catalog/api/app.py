@@ -75,4 +75,3 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
             expose_headers=["ETag", REVISION_HEADER],
         )
     return app
-
