@@ -360,3 +360,13 @@ def test_a_worker_rechecks_the_revision_in_the_background(
 def test_every_operation_sits_under_one_tag(api: Api) -> None:
     paths = api.get("/openapi.json").json()["paths"]
     assert all(len(op["tags"]) == 1 for ops in paths.values() for op in ops.values())
+
+
+@pytest.mark.parametrize("url", [DBRX, "/v1/models?limit=1000", "/healthz", "/v1/task-types"])
+def test_head_is_get_without_the_body(api: Api, url: str) -> None:
+    for _ in range(2):  # routed, then through the front door
+        get, head = api.get(url), api.request("HEAD", url)
+        assert head.status_code == get.status_code == 200
+        assert head.content == b""
+        assert head.headers.get("etag") == get.headers.get("etag")
+        assert head.headers["content-length"] == get.headers["content-length"]

@@ -14,6 +14,7 @@ from catalog.api.answer import REVISION_HEADER, Answerer
 from catalog.api.docs import install_docs
 from catalog.api.errors import install_error_handlers
 from catalog.api.front import CachedFront
+from catalog.api.head import HeadAsGet
 from catalog.api.limits import BodySizeLimit
 from catalog.api.refresh import refreshing
 from catalog.api.routes import deprecations, health, models, providers, resolve, vocabulary
@@ -66,6 +67,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
         app.add_middleware(CachedFront, answerer=app.state.answerer)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes)
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
