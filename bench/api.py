@@ -97,11 +97,14 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, connections: int, seconds: float, threads: int = 2) -> Run:
+def wrk(
+    url: str, connections: int, seconds: float, threads: int = 2, headers: tuple[str, ...] = ()
+) -> Run:
     """One wrk run; failures are socket errors plus non-2xx/3xx answers."""
     out = subprocess.run(
         [
             "wrk",
+            *(part for header in headers for part in ("-H", header)),
             f"-t{threads}",
             f"-c{connections}",
             f"-d{max(1, round(seconds))}s",
@@ -127,9 +130,9 @@ def wrk(url: str, connections: int, seconds: float, threads: int = 2) -> Run:
     return Run(rps, p50, p99, total, failures)
 
 
-def measure(url: str, connections: int, seconds: float) -> Run:
-    wrk(url, connections, min(2.0, seconds))  # warm up: imports, caches, connections
-    return wrk(url, connections, seconds)
+def measure(url: str, connections: int, seconds: float, headers: tuple[str, ...] = ()) -> Run:
+    wrk(url, connections, min(2.0, seconds), headers=headers)  # warm up: caches, connections
+    return wrk(url, connections, seconds, headers=headers)
 
 
 def main() -> int:
@@ -157,9 +160,11 @@ def main() -> int:
         "": {},
         " (routed)": {"MODEL_CATALOG_FRONT_CACHE": "0"},  # cached bytes, after routing
         " (no cache)": {"MODEL_CATALOG_RESPONSE_CACHE_ENTRIES": "0"},  # built every time
+        " (gzip)": {},  # as a browser or httpx asks: Accept-Encoding: gzip
     }
     measured = [("GET /v1/resolve", ""), ("GET /v1/models/{name}", ""), ("GET /healthz", "")]
     measured += [(label, v) for v in list(variants)[1:] for label in list(ROUTES)[:2]]
+    gzip = ("Accept-Encoding: gzip",)
     # Every server is up at once (an idle one costs nothing), and each route is measured right
     # after a run of the constant app: the machine is shared, so a ratio is taken between
     # neighbouring runs, not against one baseline from minutes before.
@@ -172,7 +177,8 @@ def main() -> int:
         }
         for label, variant in measured:
             baseline = measure(constant_base + "/", args.connections, args.seconds)
-            run = measure(bases[variant] + ROUTES[label], args.connections, args.seconds)
+            url = bases[variant] + ROUTES[label]
+            run = measure(url, args.connections, args.seconds, gzip if "gzip" in variant else ())
             results[label + variant] = (run, baseline)
         soak = wrk(bases[""] + ROUTES["GET /v1/resolve"], args.soak_connections, args.soak_seconds)
     shutil.rmtree(home, ignore_errors=True)

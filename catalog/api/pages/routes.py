@@ -83,13 +83,13 @@ def _html(template: str, context: dict[str, Any], request: Request) -> HTMLRespo
     return HTMLResponse(render(template, request_path=request.url.path, **context))
 
 
-@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     params = _params(request)
     return _serve(request, lambda c: _html("home.html", views.home(c, params), request))
 
 
-@router.api_route("/models/{name:path}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/models/{name:path}", response_class=HTMLResponse)
 def model(request: Request, name: str) -> Response:
     params = _params(request)
 
@@ -122,7 +122,7 @@ def _unknown_model(catalog: Catalog, name: str, params: dict[str, str]) -> Respo
     )
 
 
-@router.api_route("/deprecations", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/deprecations", response_class=HTMLResponse)
 def deprecations(request: Request) -> Response:
     params = _params(request)
     return _serve(
@@ -130,7 +130,7 @@ def deprecations(request: Request) -> Response:
     )
 
 
-@router.api_route("/v1/deprecations.ics", methods=["GET", "HEAD"])
+@router.get("/v1/deprecations.ics")
 def calendar(request: Request) -> Response:
     """Every dated retirement as an all-day event; `provider=` narrows it."""
     params = _params(request)
@@ -149,7 +149,7 @@ def calendar(request: Request) -> Response:
     return _serve(request, build)
 
 
-@router.api_route("/feeds/changes.atom", methods=["GET", "HEAD"])
+@router.get("/feeds/changes.atom")
 def changes(request: Request) -> Response:
     """The catalog's revisions, newest first."""
 
@@ -160,7 +160,7 @@ def changes(request: Request) -> Response:
     return _serve(request, build)
 
 
-@router.api_route("/static/{name}", methods=["GET", "HEAD"])
+@router.get("/static/{name}")
 def static(request: Request, name: str) -> Response:
     """The page's own CSS and script, fingerprinted (`?v=`) so they can be cached for a year."""
     path = STATIC / name
