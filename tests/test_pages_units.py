@@ -6,9 +6,11 @@ import datetime as dt
 
 from catalog.api.pages import chains
 from catalog.api.pages.badges import Badge, badge_for
-from catalog.api.pages.timeline import PAD, WIDTH, layout
+from catalog.api.pages.retirements import Retirement
+from catalog.api.pages.timeline import PAD, WIDTH, layout, overview
 from catalog.errors import NotFound
 from catalog.schemas import (
+    Deprecation,
     Lifecycle,
     LifecycleDate,
     ModelInfo,
@@ -141,3 +143,26 @@ def test_a_replacement_missing_from_the_catalog_ends_the_chain() -> None:
 
     hops, cycle = chains.follow(offering("a", replaced_by=("ghost",)), lookup)
     assert [h.target for h in hops] == [None] and not cycle
+
+
+def test_the_overview_draws_one_dot_per_provider_and_day_with_its_count() -> None:
+    def gone(model: str, last_day: dt.date) -> Retirement:
+        o = offering(model, as_of=D(2025, 4, 1), last_day=last_day)
+        d = Deprecation(
+            model=model,
+            provider="p",
+            serving_mode=o.serving_mode,
+            task=o.task,
+            status=o.lifecycle.status,
+            date=last_day,
+            meaning=DateMeaning.last,
+            retired_from=last_day + dt.timedelta(days=1),
+            days=(last_day + dt.timedelta(days=1) - D(2025, 4, 1)).days,
+        )
+        return Retirement(d, o)
+
+    found = [gone("a", D(2025, 3, 31)), gone("b", D(2025, 3, 31)), gone("c", D(2025, 5, 31))]
+    drawn = overview([("p", found)], D(2025, 1, 1), D(2025, 7, 1), D(2025, 4, 1))
+    assert [(d.count, d.past) for d in drawn.dots] == [(2, True), (1, False)]
+    assert "a, b gone from 1 Apr 2025" in drawn.dots[0].title
+    assert drawn.dots[0].x <= drawn.today_x < drawn.dots[1].x

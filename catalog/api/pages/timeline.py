@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
 
-from catalog.api.pages.render import long_date, meaning_label, model_url
+from catalog.api.pages.render import long_date, meaning_label
 from catalog.api.pages.retirements import Retirement
 from catalog.schemas import OfferingInfo, SourceRef
 from catalog.vocabulary import DateMeaning, LifecycleBasis
@@ -215,11 +216,13 @@ def _summary(offering: OfferingInfo, markers: list[Marker], today: dt.date) -> s
 
 @dataclass(frozen=True)
 class Dot:
+    """Every retirement of one provider on one day: one dot, with how many it stands for."""
+
     x: float
     y: float
     title: str
-    href: str
     past: bool
+    count: int = 1
 
 
 @dataclass
@@ -249,16 +252,15 @@ def overview(
     for index, (slug, found) in enumerate(groups):
         y = 36 + index * 26
         rows.append((slug, y))
-        for r in found:
-            o = r.offering
+        for day, same_day in groupby(found, key=lambda r: r.gone_from):
+            names = sorted({r.offering.model for r in same_day})
             dots.append(
                 Dot(
-                    x_of(r.gone_from),
+                    x_of(day),
                     y,
-                    f"{o.model} ({o.provider}, {o.serving_mode.value}): "
-                    f"gone from {long_date(r.gone_from)}",
-                    model_url(o.model),
-                    r.gone_from <= today,
+                    f"{slug}: {', '.join(names)} gone from {long_date(day)}",
+                    day <= today,
+                    len(names),
                 )
             )
     months = _month_ticks(start, end)
