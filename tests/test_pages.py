@@ -107,6 +107,30 @@ def test_an_ambiguous_name_links_each_candidate_to_its_deciding_filter(
         assert '<span class="rstatus">ambiguous</span>' not in decided
 
 
+def test_a_retired_name_without_a_replacement_says_so(app: FastAPI, catalog: Catalog) -> None:
+    lone = next(d for d in catalog.deprecations(within_days=0) if not d.replacement_model)
+    expected = catalog.resolve(lone.model, provider=lone.provider, serving_mode=lone.serving_mode)
+    assert expected.status.value == "retired"
+    page = get(
+        app, f"/?q={lone.model}&provider={lone.provider}&serving_mode={lone.serving_mode}"
+    ).text
+    assert '<span class="rstatus">retired</span>' in page
+    assert html.escape(expected.message, quote=False) in page
+    assert 'id="config-json"' not in page
+
+
+def test_an_unsupported_task_lists_what_the_model_does_offer(
+    app: FastAPI, catalog: Catalog
+) -> None:
+    expected = catalog.resolve("gpt-4o", task="embeddings", provider="openai")
+    assert expected.status.value == "unsupported" and expected.candidates
+    page = get(app, "/?q=gpt-4o&task=embeddings&provider=openai").text
+    assert '<span class="rstatus">unsupported</span>' in page
+    offered = re.search(r'<ul class="candidates">(.*?)</ul>', page, re.S)
+    assert offered is not None
+    assert offered.group(1).count("<li>") == len(expected.candidates)
+
+
 def test_filters_narrow_the_table_and_stay_in_the_form(app: FastAPI, catalog: Catalog) -> None:
     page = get(app, "/?provider=openai&task=embeddings&serving_mode=external").text
     expected = catalog.models(provider="openai", task="embeddings", serving_mode="external")
