@@ -8,7 +8,7 @@ from catalog.errors import InvalidArgument
 from catalog.names import name_key
 from catalog.records import ProviderRec, PublisherRec
 from catalog.snapshot import Snapshot
-from catalog.vocabulary import OfferingStatus, ServingMode, Task
+from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
 
 
 def _choices(values: object) -> str:
@@ -92,3 +92,14 @@ def parse_publisher(snapshot: Snapshot, value: str | None) -> PublisherRec | Non
             field="publisher",
         )
     return publisher
+
+
+def parse_fail_on(value: str | FailOn) -> FailOn:
+    if isinstance(value, FailOn):
+        return value
+    try:
+        return FailOn(value.strip().lower())
+    except ValueError:
+        raise InvalidArgument(
+            f"unknown level {value!r}; expected one of {_choices(FailOn)}", field="fail_on"
+        ) from None

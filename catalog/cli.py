@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from catalog.cli_check import check_command
 from catalog.errors import CatalogError, InvalidArgument
 from catalog.text import mode_label, plural, replacement_phrase, status_phrase, table
 
@@ -343,6 +344,9 @@ def resolve(
         if result.config is not None:
             typer.echo("  config: " + json.dumps(result.config))
     return 0 if result.status is ResolutionStatus.ok else 1
+
+
+app.command("check")(check_command)
 
 
 # -- entry point -------------------------------------------------------------------------

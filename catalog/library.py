@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from os import PathLike
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -14,13 +15,14 @@ from catalog import arguments
 from catalog.bootstrap import prepare_embedded, prepare_external
 from catalog.convert import architecture_info, model_info, provider_info
 from catalog.db import make_engine, session_scope
-from catalog.errors import NotFound
+from catalog.errors import InvalidArgument, NotFound
 from catalog.lifecycle import status_on
 from catalog.lookup import find_model, suggest
 from catalog.names import name_key
 from catalog.records import ModelRec, OfferingRec
 from catalog.schemas import (
     ArchitectureInfo,
+    CheckReport,
     ModelInfo,
     ProviderInfo,
     Resolution,
@@ -28,7 +30,7 @@ from catalog.schemas import (
 )
 from catalog.settings import Settings, load_settings
 from catalog.snapshot import Snapshot, read_revision, read_snapshot
-from catalog.vocabulary import OfferingStatus, ServingMode, Task
+from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
 
 
 class Catalog:
@@ -201,6 +203,45 @@ class Catalog:
             )
             for n in names
         ]
+
+    # -- the deprecation check ------------------------------------------------------------
+
+    def check_paths(
+        self,
+        paths: Sequence[str | PathLike[str]] = (".",),
+        *,
+        as_of: str | dt.date | None = None,
+        warn_within: int = 90,
+        fail_on: str | FailOn = FailOn.retired,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        show_ok: bool = False,
+        deny: Sequence[tuple[str, str]] = (),
+        fix: bool = False,
+        dry_run: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> CheckReport:
+        """References to models in the files under `paths` (`-` is stdin), classified on `as_of`.
+
+        `deny` is (model, message) pairs; `fix` rewrites retired references to their replacement
+        where that is safe (`dry_run`: only report the diff).
+        """
+        from catalog.check.engine import Deny, Options, run
+        from catalog.check.walk import Selection
+
+        if warn_within < 0:
+            raise InvalidArgument("warn_within must not be negative", field="warn_within")
+        options = Options(
+            as_of=arguments.parse_date(as_of),
+            warn_within=warn_within,
+            fail_on=arguments.parse_fail_on(fail_on),
+            show_ok=show_ok,
+            deny=tuple(Deny(model, message) for model, message in deny),
+            selection=Selection(include=tuple(include), exclude=tuple(exclude)),
+            fix=fix,
+            dry_run=dry_run,
+        )
+        return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
 
 
 def _matches(model: ModelRec, needle: str) -> bool:
