@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from catalog.errors import InvalidArgument
 from catalog.names import name_key
 from catalog.records import ProviderRec, PublisherRec
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
+
+if TYPE_CHECKING:
+    from catalog.snapshot import Snapshot
 
 
 def _choices(values: object) -> str:

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from catalog.check.classify import Classifier, Reading
 from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
 from catalog.check.matcher import Candidate, Matcher, identifiers_of
@@ -18,8 +18,11 @@ from catalog.check.walk import Selection, is_binary, iter_files
 from catalog.errors import InvalidArgument
 from catalog.names import name_key
 from catalog.schemas import CheckFinding, CheckReport, FileFix
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import FailOn, FindingLevel, ResolutionStatus
+
+if TYPE_CHECKING:
+    from catalog.check.classify import Classifier, Reading
+    from catalog.snapshot import Snapshot
 
 SUPPRESS = "model-catalog: ignore"
 QUOTES = "\"'"
@@ -123,6 +126,8 @@ def check(
     read_stdin: Callable[[], bytes] | None = None,
 ) -> CheckReport:
     """Scan `files` (from `list_files`) and report on every reference, as of `options.as_of`."""
+    from catalog.check.classify import Classifier  # the resolver: only with files to read
+
     matcher = matcher_for(snapshot, [d.model for d in options.deny])
     classifier = Classifier(snapshot, options.as_of, options.warn_within)
     deny = {name_key(d.model): d for d in options.deny}
@@ -138,8 +143,11 @@ def check(
         scanned += 1
         text, codec = decode(data)
         edits: list[Edit] = []
+        own = _own_config(display, text)
         for region in regions(display, text):
             for candidate in matcher.candidates(region.text):
+                if own is not None and own[0] <= candidate.start < own[1]:
+                    continue
                 finding, edit = _finding(display, region, candidate, classifier, deny, options)
                 if finding is None:
                     continue
@@ -171,6 +179,21 @@ def check(
         fixes=fixes,
         failed=failed,
     )
+
+
+_OWN_TABLE = re.compile(r"^\[tool\.model-catalog\][^\n]*$", re.MULTILINE)
+_NEXT_TABLE = re.compile(r"^\[", re.MULTILINE)
+
+
+def _own_config(display: str, text: str) -> tuple[int, int] | None:
+    """The `[tool.model-catalog]` table of a pyproject.toml: the check's own deny list is no use."""
+    if not display.endswith("pyproject.toml"):
+        return None
+    header = _OWN_TABLE.search(text)
+    if header is None:
+        return None
+    following = _NEXT_TABLE.search(text, header.end())
+    return header.start(), following.start() if following else len(text)
 
 
 def _read(path: Path) -> bytes | None:

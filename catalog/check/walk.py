@@ -2,7 +2,8 @@
 
 `.gitignore` files are read with pathspec (git's own wildmatch rules) at every level of
 the walk. Vendored and tool directories are skipped by name, binary files by a NUL byte
-in their first block, and files larger than a limit; a path named explicitly is always read.
+in their first block, and files larger than a limit; a file named explicitly is read
+unless an --exclude glob matches it (pre-commit names files one by one).
 """
 
 from __future__ import annotations
@@ -37,7 +38,56 @@ SKIPPED_DIRS = frozenset(
     }
 )
 BINARY_SUFFIXES = frozenset(
-    [".pyc", ".pyo", ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".class", ".jar", ".whl", ".egg", ".zip", ".gz", ".bz2", ".xz", ".zst", ".tar", ".7z", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".pdf", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".mov", ".wav", ".sqlite", ".sqlite3", ".db", ".parquet", ".pkl", ".pickle", ".npy", ".npz", ".pt", ".bin", ".onnx", ".safetensors"]
+    [
+        ".pyc",
+        ".pyo",
+        ".so",
+        ".dll",
+        ".dylib",
+        ".exe",
+        ".o",
+        ".a",
+        ".class",
+        ".jar",
+        ".whl",
+        ".egg",
+        ".zip",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".zst",
+        ".tar",
+        ".7z",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".bmp",
+        ".ico",
+        ".webp",
+        ".pdf",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".mp3",
+        ".mp4",
+        ".mov",
+        ".wav",
+        ".sqlite",
+        ".sqlite3",
+        ".db",
+        ".parquet",
+        ".pkl",
+        ".pickle",
+        ".npy",
+        ".npz",
+        ".pt",
+        ".bin",
+        ".onnx",
+        ".safetensors",
+    ]
 )
 MAX_BYTES = 2_000_000
 STDIN = "-"
@@ -79,7 +129,10 @@ def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[tuple[str
             continue
         root = Path(given)
         if root.is_file():
-            yield given, root
+            relative = root.as_posix().removeprefix("./")
+            # pre-commit names files one by one: the project's excludes still apply to them
+            if not selection.excluded(relative, False) and selection.included(relative):
+                yield given, root
         elif root.is_dir():
             yield from _walk(root, selection)
         else:
