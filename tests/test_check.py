@@ -13,7 +13,7 @@ import pytest
 from catalog import Catalog
 from catalog.check.forms import read_form
 from catalog.check.matcher import Matcher
-from catalog.cli import main
+from catalog.cli.app import main
 
 AS_OF = "2026-11-24"
 
@@ -553,7 +553,7 @@ def test_an_unknown_prefix_is_no_form() -> None:
 def test_check_starts_without_a_web_framework(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from catalog.cli import main\n"
+        "from catalog.cli.app import main\n"
         f"assert main(['check', {str(tmp_path)!r}]) == 0\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette', 'sqlalchemy')))\n"
     )

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from catalog.lifecycle import retired_from, status_on
-from catalog.lookup import find
-from catalog.names import name_key
-from catalog.records import OfferingRec
-from catalog.resolver import resolve
+from catalog.core.lifecycle import retired_from, status_on
+from catalog.core.lookup import find
+from catalog.core.names import name_key
+from catalog.core.records import OfferingRec
+from catalog.core.resolver import resolve
+from catalog.core.snapshot import Snapshot
 from catalog.schemas import CheckReplacement, Resolution
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import (
     DateMeaning,
     FindingLevel,
@@ -71,7 +71,14 @@ class Classifier:
 
     def _resolve(self, name: str, provider: str | None, **pinned: object) -> Resolution:
         rec = self.snapshot.providers.get(provider) if provider else None
-        return resolve(self.snapshot, name, provider=rec, as_of=self.as_of, **pinned)  # type: ignore[arg-type]
+        return resolve(
+            self.snapshot,
+            name,
+            provider=rec,
+            as_of=self.as_of,
+            within_days=self.window.days,
+            **pinned,  # type: ignore[arg-type]
+        )
 
     def _read(self, name: str, provider: str | None) -> Reading | None:
         result = self._resolve(name, provider)
@@ -166,7 +173,7 @@ class Classifier:
                 name,
                 candidate.provider,
                 task=candidate.task,
-                mode=candidate.serving_mode,
+                serving_mode=candidate.serving_mode,
             )
             if pinned.status in (
                 ResolutionStatus.ok,

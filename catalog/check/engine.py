@@ -15,14 +15,14 @@ from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
 from catalog.check.matcher import Candidate, Matcher, identifiers_of
 from catalog.check.walk import Selection, is_binary, iter_files
+from catalog.core.names import name_key
 from catalog.errors import InvalidArgument
-from catalog.names import name_key
 from catalog.schemas import CheckFinding, CheckReport, FileFix
 from catalog.vocabulary import FailOn, FindingLevel, ResolutionStatus
 
 if TYPE_CHECKING:
     from catalog.check.classify import Classifier, Reading
-    from catalog.snapshot import Snapshot
+    from catalog.core.snapshot import Snapshot
 
 SUPPRESS = "model-catalog: ignore"
 QUOTES = "\"'"
@@ -55,18 +55,18 @@ class Options:
 
 
 def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
-    """The automaton for this catalog revision, built once and kept on the snapshot."""
-    key = ("check_matcher", tuple(sorted(extra)))
-    cache = snapshot.cache
-    found = cache.get(str(key))
-    if found is None:
+    """The automaton for this catalog revision, built once and kept with the snapshot."""
+    key = tuple(sorted(extra))
+    found = snapshot.derived.matchers.get(key)
+    if not isinstance(found, Matcher):
         names: list[str] = list(extra)
         for model in snapshot.models:
             names.append(model.name)
             names.extend(alias for alias, kind in model.aliases if kind != "translated")
             names.extend(o.endpoint_name for o in model.offerings if o.endpoint_name)
-        found = cache.setdefault(str(key), Matcher(sorted(identifiers_of(names))))
-    return found  # type: ignore[no-any-return]
+        found = Matcher(sorted(identifiers_of(names)))
+        snapshot.derived.matchers[key] = found
+    return found
 
 
 def list_files(paths: Sequence[str], selection: Selection) -> list[tuple[str, Path | None]]:

@@ -18,7 +18,7 @@ from typing import Any
 import ahocorasick
 
 from catalog.check.forms import Form, read_form
-from catalog.names import name_key
+from catalog.core.names import name_key
 
 WORD = frozenset(string.ascii_lowercase + string.digits + "_")
 TOKEN = frozenset(string.ascii_letters + string.digits + "_.:/@-")

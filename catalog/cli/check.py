@@ -72,31 +72,25 @@ def check_command(
 
     Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error.
     """
-    from catalog.check.config import find_pyproject, load_config
-    from catalog.check.engine import Options, empty_report, has_files
-    from catalog.check.report import FORMATS, render
-    from catalog.check.walk import Selection
+    from catalog import arguments, checking
 
-    if output_format not in FORMATS:
+    if output_format not in checking.FORMATS:
         raise InvalidArgument(
-            f"unknown format {output_format!r}; expected one of {', '.join(FORMATS)}",
+            f"unknown format {output_format!r}; expected one of {', '.join(checking.FORMATS)}",
             field="format",
         )
     if dry_run and not fix:
         raise InvalidArgument("--dry-run only goes with --fix", field="dry_run")
     targets = paths or ["."]
-    config = load_config(None if no_config else find_pyproject(targets))
-    from catalog import arguments
-
+    config = checking.CheckDefaults() if no_config else checking.check_defaults(targets)
     level = arguments.parse_fail_on(fail_on or config.fail_on or "retired")
     window = warn_within if warn_within is not None else config.warn_within
     window = 90 if window is None else window
-    selection = Selection(
-        include=(*config.include, *(include or ())), exclude=(*config.exclude, *(exclude or ()))
-    )
+    includes = (*config.include, *(include or ()))
+    excludes = (*config.exclude, *(exclude or ()))
     day = arguments.parse_date(as_of)
-    if "-" not in targets and not has_files(targets, selection):
-        report = empty_report(Options(as_of=day, warn_within=window, fail_on=level))
+    if checking.nothing_to_check(targets, include=includes, exclude=excludes):
+        report = checking.empty_check_report(day, window, level)
     else:
         from catalog.library import Catalog
 
@@ -107,20 +101,20 @@ def check_command(
                 as_of=day,
                 warn_within=window,
                 fail_on=level,
-                include=selection.include,
-                exclude=selection.exclude,
+                include=includes,
+                exclude=excludes,
                 show_ok=show_ok,
-                deny=[(d.model, d.message) for d in config.deny],
+                deny=config.deny,
                 fix=fix,
                 dry_run=dry_run,
                 on_progress=on_progress,
             )
     to_terminal = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    rendered = render(report, output_format, colour=to_terminal)
+    rendered = checking.render_check(report, output_format, colour=to_terminal)
     if output is not None:
         output.write_text(rendered + "\n", encoding="utf-8")
         if output_format != "text":
-            typer.echo(render(report, "text").splitlines()[-1], err=True)
+            typer.echo(checking.render_check(report, "text").splitlines()[-1], err=True)
     else:
         typer.echo(rendered)
     return 1 if report.failed else 0
