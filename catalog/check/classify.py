@@ -15,7 +15,7 @@ from catalog.core.lifecycle import retired_from, status_on
 from catalog.core.lookup import find
 from catalog.core.names import name_key
 from catalog.core.records import OfferingRec
-from catalog.core.resolver import resolve
+from catalog.core.resolver import RESPONSE_ID, VARIANT_SUFFIXES, resolve
 from catalog.core.snapshot import Snapshot
 from catalog.schemas import CheckReplacement, Resolution
 from catalog.vocabulary import (
@@ -81,6 +81,9 @@ class Classifier:
         )
 
     def _read(self, name: str, provider: str | None) -> Reading | None:
+        key = name_key(name)
+        if find(self.snapshot, key) is None and not _may_be_version(key):
+            return None  # neither listed nor shaped like a version: skip the resolver's suggestions
         result = self._resolve(name, provider)
         if result.rule not in REFERENCE_RULES:
             return None
@@ -271,3 +274,8 @@ class Classifier:
         if not text:
             return None, "no replacement name"
         return (text.lower() if name.islower() else text), None
+
+
+def _may_be_version(key: str) -> bool:
+    """Whether the resolver could read `key` as a dated or versioned variant of a listed name."""
+    return RESPONSE_ID.match(key) is not None or any(p.search(key) for p in VARIANT_SUFFIXES)
