@@ -561,3 +561,38 @@ def test_check_starts_without_a_web_framework(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- integration files -------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _check_options() -> set[str]:
+    import typer.main
+
+    from catalog.cli.app import app
+
+    command = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    return {opt for param in command.params for opt in param.opts}
+
+
+def test_the_pre_commit_hook_runs_the_check_on_text_files() -> None:
+    from ruamel.yaml import YAML
+
+    (hook,) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "model-catalog-check"
+    assert hook["entry"] == "model-catalog check" and hook["types"] == ["text"]
+
+
+def test_the_action_uses_only_options_the_check_has() -> None:
+    import re
+
+    from ruamel.yaml import YAML
+
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    script = next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "check")
+    used = set(re.findall(r"(--[a-z-]+)", script))
+    assert used and used <= _check_options()
+    assert any("upload-sarif" in s.get("uses", "") for s in action["runs"]["steps"])
