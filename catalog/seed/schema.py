@@ -11,10 +11,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from catalog.vocabulary import AliasKind, DateMeaning, LifecycleBasis, ServingMode, Task
+from catalog.vocabulary import (
+    AliasKind,
+    DateMeaning,
+    LifecycleBasis,
+    Name,
+    ServingMode,
+    Slug,
+    Task,
+)
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
