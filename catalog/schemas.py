@@ -289,6 +289,8 @@ class CheckFinding(Public):
     column: int  # 1-based, in characters
     end_column: int
     cell: int | None = None  # 1-based notebook cell
+    file_line: int | None = None  # for a notebook: where the reference sits in the file's JSON
+    file_column: int | None = None
     text: str  # the whole reference as written, prefix included
     name: str  # the name inside it that was resolved
     form: str | None = None  # the provider form that was read (`litellm azure/`, ...)
@@ -308,6 +310,7 @@ class CheckFinding(Public):
     message: str
     fix: str | None = None  # the text `--fix` writes instead of `text`
     fix_note: str | None = None  # why a retired reference is not fixed automatically
+    fixed: bool = False  # `--fix` wrote the fix (a fixed finding no longer fails the check)
 
 
 class FileFix(Public):

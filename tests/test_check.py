@@ -596,3 +596,35 @@ def test_the_action_uses_only_options_the_check_has() -> None:
     used = set(re.findall(r"(--[a-z-]+)", script))
     assert used and used <= _check_options()
     assert any("upload-sarif" in s.get("uses", "") for s in action["runs"]["steps"])
+
+
+def test_a_fixed_reference_no_longer_fails(
+    tmp_path: Path, seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "only_fixable.py"
+    path.write_text('M = "claude-3-5-sonnet-20241022"\n')
+    base = ("check", str(path), "--database-url", seeded_url, "--as-of", AS_OF, "--format", "json")
+    code, out, _ = run(capsys, *base, "--fix", "--dry-run")
+    assert code == 1 and not json.loads(out)["findings"][0]["fixed"]
+    code, out, _ = run(capsys, *base, "--fix")
+    assert code == 0 and json.loads(out)["findings"][0]["fixed"]
+    assert path.read_text() == 'M = "claude-sonnet-4-6"\n'
+
+
+def test_a_notebook_finding_points_into_the_file_for_sarif(
+    repo: Path, seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, report = check_json(capsys, seeded_url, "notebooks")
+    raw_lines = (repo / "notebooks" / "explore.ipynb").read_text().splitlines()
+    for finding in report["findings"]:  # type: ignore[attr-defined]
+        line = raw_lines[finding["file_line"] - 1]
+        column = finding["file_column"] - 1
+        assert line[column : column + len(finding["text"])] == finding["text"]
+
+
+def test_the_matcher_is_built_once_per_snapshot(catalog: Catalog) -> None:
+    from catalog.check.engine import matcher_for
+
+    snapshot = catalog.snapshot()
+    assert matcher_for(snapshot) is matcher_for(snapshot)
+    assert matcher_for(snapshot, ["our-model"]) is not matcher_for(snapshot)

@@ -142,13 +142,15 @@ def check(
             continue
         scanned += 1
         text, codec = decode(data)
-        edits: list[Edit] = []
+        edits: dict[int, Edit] = {}  # index in findings -> its edit
         own = _own_config(display, text)
         for region in regions(display, text):
             for candidate in matcher.candidates(region.text):
                 if own is not None and own[0] <= candidate.start < own[1]:
                     continue
-                finding, edit = _finding(display, region, candidate, classifier, deny, options)
+                finding, edit = _finding(
+                    display, text, region, candidate, classifier, deny, options
+                )
                 if finding is None:
                     continue
                 if finding == "suppressed":
@@ -157,16 +159,24 @@ def check(
                 assert isinstance(finding, CheckFinding)
                 if finding.level is FindingLevel.ok and not options.show_ok:
                     continue
-                findings.append(finding)
                 if edit is not None:
-                    edits.append(edit)
+                    edits[len(findings)] = edit
+                findings.append(finding)
         if options.fix and edits and path is not None:
-            fixed = apply_edits(display, path, text, codec, edits, write=not options.dry_run)
+            written = not options.dry_run
+            fixed, applied = apply_edits(
+                display, path, text, codec, list(edits.values()), write=written
+            )
             if fixed is not None:
                 fixes.append(fixed)
+            for index, edit in edits.items():
+                if written and edit.start in applied:
+                    findings[index] = findings[index].model_copy(update={"fixed": True})
     counts = Counter(f.level.value for f in findings)
     threshold = options.fail_on.threshold
-    failed = threshold is not None and any(f.level.severity >= threshold for f in findings)
+    failed = threshold is not None and any(
+        f.level.severity >= threshold and not f.fixed for f in findings
+    )
     return CheckReport(
         as_of=options.as_of,
         warn_within=options.warn_within,
@@ -214,6 +224,7 @@ def _ordinary(name: str) -> bool:
 
 def _finding(
     display: str,
+    file_text: str,
     region: Region,
     candidate: Candidate,
     classifier: Classifier,
@@ -242,6 +253,15 @@ def _finding(
     line = text.count("\n", 0, start) + 1
     column = start - line_start + 1
     finding = _make(display, region, candidate, reading, rule, line, column)
+    raw_start = region.to_raw(start) if region.to_raw else start
+    if region.to_raw is not None and raw_start is not None:
+        file_line_start = file_text.rfind("\n", 0, raw_start) + 1
+        finding = finding.model_copy(
+            update={
+                "file_line": file_text.count("\n", 0, raw_start) + 1,
+                "file_column": raw_start - file_line_start + 1,
+            }
+        )
     edit = None
     if (
         options.fix
@@ -256,7 +276,6 @@ def _finding(
             if form is not None
             else reading.fix
         )
-        raw_start = region.to_raw(start) if region.to_raw else start
         if raw_start is not None and new != candidate.token:
             edit = Edit(raw_start, raw_start + len(candidate.token), candidate.token, new)
     return finding, edit

@@ -25,19 +25,23 @@ class Edit:
 
 def apply_edits(
     display: str, path: Path, text: str, codec: str, edits: Sequence[Edit], *, write: bool
-) -> FileFix | None:
-    """Apply `edits` (offsets into `text`); each must still read `old` or it is skipped."""
+) -> tuple[FileFix | None, set[int]]:
+    """Apply `edits` (offsets into `text`); each must still read `old` or it is skipped.
+
+    Returns the fix and the start offsets of the edits applied.
+    """
     pieces: list[str] = []
-    cursor = applied = 0
+    cursor = 0
+    applied: set[int] = set()
     for edit in sorted(edits, key=lambda e: e.start):
         if edit.start < cursor or text[edit.start : edit.end] != edit.old:
             continue
         pieces.append(text[cursor : edit.start])
         pieces.append(edit.new)
         cursor = edit.end
-        applied += 1
+        applied.add(edit.start)
     if not applied:
-        return None
+        return None, applied
     pieces.append(text[cursor:])
     new_text = "".join(pieces)
     diff = "".join(
@@ -50,4 +54,4 @@ def apply_edits(
     )
     if write:
         path.write_bytes(new_text.encode(codec))
-    return FileFix(path=display, replacements=applied, diff=diff, written=write)
+    return FileFix(path=display, replacements=len(applied), diff=diff, written=write), applied

@@ -61,7 +61,9 @@ def text(report: CheckReport, *, colour: bool = False) -> str:
             lines.append(paint(_BOLD, finding.path))
         level = paint(_COLOURS[finding.level], f"{finding.level.value:<10}")
         lines.append(f"  {where(finding):<9} {level} {finding.text}: {finding.message}")
-        if finding.fix_note and finding.level is FindingLevel.retired:
+        if finding.fixed:
+            lines.append(paint(_DIM, f"  {'':<9} {'':<10} fixed: now {finding.fix}"))
+        elif finding.fix_note and finding.level is FindingLevel.retired:
             lines.append(
                 paint(_DIM, f"  {'':<9} {'':<10} not fixed automatically: {finding.fix_note}")
             )
@@ -115,10 +117,8 @@ def sarif(report: CheckReport) -> dict[str, Any]:
     results = []
     for finding in report.findings:
         rule_id, level, _ = RULES[finding.level]
-        region = {
-            "startLine": finding.line if finding.cell is None else 1,
-            "startColumn": finding.column if finding.cell is None else 1,
-        }
+        line, column = _file_position(finding)
+        region = {"startLine": line, "startColumn": column}
         if finding.cell is None:
             region["endColumn"] = finding.end_column
         location = {
@@ -186,6 +186,13 @@ def sarif(report: CheckReport) -> dict[str, Any]:
     }
 
 
+def _file_position(finding: CheckFinding) -> tuple[int, int]:
+    """Line and column in the file itself (for a notebook cell: inside the JSON, else 1:1)."""
+    if finding.cell is None:
+        return finding.line, finding.column
+    return finding.file_line or 1, finding.file_column or 1
+
+
 def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -200,9 +207,10 @@ def github(report: CheckReport) -> str:
     lines = []
     for finding in report.findings:
         _, level, _ = RULES[finding.level]
-        props = [f"file={_escape_property(finding.path)}", f"line={finding.line}"]
+        line, column = _file_position(finding)
+        props = [f"file={_escape_property(finding.path)}", f"line={line}", f"col={column}"]
         if finding.cell is None:
-            props += [f"col={finding.column}", f"endColumn={finding.end_column}"]
+            props.append(f"endColumn={finding.end_column}")
         props.append(f"title={_escape_property('model-catalog: ' + finding.level.value)}")
         message = finding.message
         if finding.cell is not None:
