@@ -628,3 +628,16 @@ def test_the_matcher_is_built_once_per_snapshot(catalog: Catalog) -> None:
     snapshot = catalog.snapshot()
     assert matcher_for(snapshot) is matcher_for(snapshot)
     assert matcher_for(snapshot, ["our-model"]) is not matcher_for(snapshot)
+
+
+def test_output_writes_the_report_to_a_file_and_the_summary_to_stderr(
+    repo: Path, seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = repo.parent / "out.sarif"
+    code, out, err = run(
+        capsys, "check", "sql", "--database-url", seeded_url, "--as-of", AS_OF,
+        "--format", "sarif", "--output", str(target),
+    )  # fmt: skip
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+    assert "1 reference in 1 file" in err
