@@ -641,3 +641,45 @@ def test_output_writes_the_report_to_a_file_and_the_summary_to_stderr(
     assert code == 1 and out == ""
     assert json.loads(target.read_text())["version"] == "2.1.0"
     assert "1 reference in 1 file" in err
+
+
+def test_the_walk_follows_nested_gitignores_and_skips_vendored_binary_and_huge_files(
+    tmp_path: Path,
+) -> None:
+    from catalog.check.walk import Selection, iter_files
+
+    files = {
+        ".gitignore": "*.log\nbuild/\n",
+        "a.py": "",
+        "debug.log": "",
+        "build/out.py": "",
+        "sub/.gitignore": "!keep.log\nlocal.py\n",
+        "sub/keep.log": "",
+        "sub/local.py": "",
+        "sub/other.py": "",
+        "vendor/lib.py": "",
+        ".venv/x.py": "",
+    }
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    (tmp_path / "huge.txt").write_text("x" * 50)
+    (tmp_path / "pic.png").write_bytes(b"")
+    found = {
+        Path(display).relative_to(tmp_path).as_posix()
+        for display, _ in iter_files([str(tmp_path)], Selection(max_bytes=40))
+    }
+    assert found == {".gitignore", "a.py", "sub/.gitignore", "sub/keep.log", "sub/other.py"}
+
+
+def test_the_progress_bar_stays_silent_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalog.cli.check import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    with _progress() as update:
+        assert update is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    with _progress() as update:
+        assert update is not None
+        update(1, 10)  # a small tree: still no bar
