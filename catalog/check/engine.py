@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
-from catalog.check.matcher import Candidate, Matcher, identifiers_of
+from catalog.check.matcher import Token, Matcher, identifiers_of
 from catalog.check.walk import Selection, is_binary, iter_files
 from catalog.core.names import name_key
 from catalog.errors import InvalidArgument
@@ -226,7 +226,7 @@ def _finding(
     display: str,
     file_text: str,
     region: Region,
-    candidate: Candidate,
+    candidate: Token,
     classifier: Classifier,
     deny: dict[str, Deny],
     options: Options,
@@ -293,7 +293,7 @@ def _suppressed_above(text: str, line_start: int) -> bool:
 def _make(
     display: str,
     region: Region,
-    candidate: Candidate,
+    candidate: Token,
     reading: Reading | None,
     rule: Deny | None,
     line: int,

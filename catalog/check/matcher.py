@@ -29,7 +29,7 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class Token:
     """A token that contains a known identifier: where it is and the name to resolve."""
 
     start: int
@@ -53,7 +53,7 @@ class Matcher:
         self._automaton = automaton
         self.size = count
 
-    def candidates(self, text: str) -> Iterator[Candidate]:
+    def candidates(self, text: str) -> Iterator[Token]:
         """Tokens of `text` that contain an identifier, each once, in order."""
         if not self.size:
             return
@@ -77,7 +77,7 @@ class Matcher:
             token = text[token_start:token_end]
             form = read_form(token)
             name = token[form.start : form.end] if form is not None else token
-            yield Candidate(token_start, token_end, token, name, form)
+            yield Token(token_start, token_end, token, name, form)
 
 
 def _widen(lowered: str, start: int, end: int, size: int) -> tuple[int, int]:
