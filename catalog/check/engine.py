@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
-from catalog.check.matcher import Token, Matcher, identifiers_of
+from catalog.check.matcher import Matcher, Token, identifiers_of
 from catalog.check.walk import Selection, is_binary, iter_files
 from catalog.core.names import name_key
 from catalog.errors import InvalidArgument
