@@ -123,7 +123,7 @@ class Catalog:
         wanted_mode = arguments.parse_mode(mode)
         wanted_status = arguments.parse_status(status)
         day = arguments.parse_date(as_of)
-        needle = name_key(query) if query else None
+        needle = name_key(arguments.parse_name(query, field="query")) if query else None
 
         def keep(offering: OfferingRec) -> bool:
             return (
@@ -146,6 +146,7 @@ class Catalog:
 
     def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
         """One model by its name, an alias or an endpoint name, case-insensitively."""
+        name = arguments.parse_name(name)
         snapshot = self.snapshot()
         found = find_model(snapshot, name)
         if found is None:
@@ -177,6 +178,7 @@ class Catalog:
         as_of: str | dt.date | None = None,
     ) -> Resolution:
         """What to use for `name` on `as_of` (default today): see `catalog.resolver`."""
+        name = arguments.parse_name(name)
         return self.resolve_many([name], task=task, mode=mode, provider=provider, as_of=as_of)[0]
 
     def resolve_many(
@@ -191,6 +193,7 @@ class Catalog:
         """Resolve many names against one snapshot, with the same options for all."""
         from catalog.resolver import resolve
 
+        wanted = arguments.parse_names(names)
         snapshot = self.snapshot()
         parsed_task, parsed_mode = arguments.parse_task(task), arguments.parse_mode(mode)
         parsed_provider = arguments.parse_provider(snapshot, provider)
@@ -199,7 +202,7 @@ class Catalog:
             resolve(
                 snapshot, n, task=parsed_task, mode=parsed_mode, provider=parsed_provider, as_of=day
             )
-            for n in names
+            for n in wanted
         ]
 
 

@@ -9,13 +9,54 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from catalog import models as orm
+from catalog.lifecycle import date_problem
+from catalog.names import name_key
 from catalog.vocabulary import AliasKind, DateMeaning, LifecycleBasis, ServingMode, Task
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+def _length(column: object) -> int:
+    """The length of a String column: the seed accepts exactly what the database stores."""
+    length = getattr(getattr(column, "type", None), "length", None)
+    assert isinstance(length, int)
+    return length
+
+
+SLUG_LENGTH = _length(orm.Publisher.__table__.c.slug)
+NAME_LENGTH = _length(orm.Model.__table__.c.name)
+ENDPOINT_LENGTH = _length(orm.Offering.__table__.c.endpoint_name)
+
+
+def _has_key(name: str) -> str:
+    if not name_key(name):
+        raise ValueError("a name needs at least one letter or digit")
+    return name
+
+
+def _computable(day: dt.date) -> dt.date:
+    problem = date_problem(day)
+    if problem is not None:
+        raise ValueError(problem)
+    return day
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=SLUG_LENGTH)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_LENGTH),
+    AfterValidator(_has_key),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Day = Annotated[dt.date, AfterValidator(_computable)]
 
 
 class Strict(BaseModel):
@@ -27,7 +68,7 @@ class SourceEntry(Strict):
     title: Text
     url: str | None = None
     verified: bool
-    read_on: dt.date | None = None
+    read_on: Day | None = None
     note: Text | None = None
 
 
@@ -87,7 +128,7 @@ class AliasEntry(Strict):
 
 
 class DatedFact(Strict):
-    on: dt.date
+    on: Day
     source: Slug
     note: Text | None = None
 
@@ -120,7 +161,7 @@ class ReplacementEntry(Strict):
     model: Name
     provider: Slug | None = None
     mode: ServingMode | None = None
-    effective: dt.date | None = None
+    effective: Day | None = None
     reason: Text | None = None
     source: Slug
 
@@ -129,7 +170,12 @@ class OfferingEntry(Strict):
     provider: Slug
     mode: ServingMode
     tasks: list[Task] = Field(min_length=1)
-    endpoint: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
+    endpoint: (
+        Annotated[
+            str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=ENDPOINT_LENGTH)
+        ]
+        | None
+    ) = None
     bedrock_provider: Slug | None = None
     notes: Text | None = None
     source: Slug
