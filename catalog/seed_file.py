@@ -384,7 +384,7 @@ def _check_cycles(document: SeedDocument, lines: _Lines, display: str) -> Iterat
                 done.add(path[-1])
                 del on_path[path.pop()]
                 continue
-            target, where = step
+            target, link = step
             if target in on_path:
                 cycle = path[on_path[target] :]
                 if frozenset(cycle) not in reported:
@@ -393,8 +393,8 @@ def _check_cycles(document: SeedDocument, lines: _Lines, display: str) -> Iterat
                     yield SeedError(
                         f"replacement cycle: {chain}",
                         path=display,
-                        line=lines.line_of(where),
-                        field=_field_name(where),
+                        line=lines.line_of(link),
+                        field=_field_name(link),
                     )
             elif target not in done:
                 on_path[target] = len(path)

@@ -7,11 +7,10 @@ updates parent-first, all inside the caller's transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
-
-import datetime as dt
 
 from sqlalchemy import Date, String, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
