@@ -71,7 +71,8 @@ def _engine(database_url: str | None) -> Any:
     from catalog.db import make_engine
     from catalog.settings import load_settings
 
-    return make_engine(load_settings(database_url).database_url)
+    settings = load_settings(database_url)
+    return make_engine(settings.database_url, settings.timeouts)
 
 
 @db_app.command("upgrade")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from catalog import arguments
 from catalog.bootstrap import prepare_embedded, prepare_external
 from catalog.convert import architecture_info, model_info, provider_info
-from catalog.db import make_engine, session_scope
+from catalog.db import make_engine, reading, session_scope
 from catalog.errors import NotFound
 from catalog.lifecycle import status_on
 from catalog.lookup import find_model, suggest
@@ -52,7 +52,7 @@ class Catalog:
     def open(cls, url: str | None = None, *, revision_check_seconds: float = 2.0) -> Catalog:
         """Open `url`, else `MODEL_CATALOG_DATABASE_URL`, else the embedded SQLite catalog."""
         settings = load_settings(url)
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, settings.timeouts)
         if settings.embedded:
             prepare_embedded(engine)
         else:
@@ -82,7 +82,9 @@ class Catalog:
         if snapshot is not None and now - self._checked_at < self.revision_check_seconds:
             return snapshot
         with self._lock:
-            with session_scope(self.engine) as session:
+            # One read transaction (REPEATABLE READ, READ ONLY on PostgreSQL): every table is
+            # read as of one revision, even while a load commits the next one.
+            with session_scope(reading(self.engine)) as session:
                 revision = read_revision(session)
                 if (
                     self._snapshot is None

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from catalog.db import require_current_schema, session_scope
+from catalog.db import require_current_schema, session_scope, writing
 from catalog.errors import SeedError, SeedErrors
 from catalog.models import CatalogRevision
 from catalog.seed_file import SeedFile, read_seed
@@ -78,7 +78,9 @@ def load_seed(
     if problems:
         raise SeedErrors(problems)
     require_current_schema(engine)
-    with session_scope(engine) as session:
+    # The write lock comes first (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL):
+    # what is diffed is what is overwritten, whoever else is loading.
+    with session_scope(writing(engine)) as session:
         report = _sync(session, seed, desired, dry_run=dry_run, after_table=after_table)
         if dry_run:
             session.rollback()
