@@ -56,9 +56,10 @@ def test_a_301_character_endpoint_is_refused_with_its_line(tmp_path: Path) -> No
     [error] = errors_of(path)
     assert error.field == "models[0].offerings[0].endpoint"
     assert f"at most {ENDPOINT_LENGTH} characters" in error.message
-    assert error.line == MINI.read_text().splitlines().index(
-        "        endpoint: databricks-old-model"
-    ) + 1
+    assert (
+        error.line
+        == MINI.read_text().splitlines().index("        endpoint: databricks-old-model") + 1
+    )
 
 
 def test_a_nul_in_notes_is_refused_with_its_line(tmp_path: Path) -> None:
