@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from catalog.errors import CatalogError, InvalidArgument
+from catalog.redact import redact
 from catalog.text import mode_label, plural, replacement_phrase, status_phrase, table
 
 app = typer.Typer(
@@ -355,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="model-catalog", standalone_mode=False)
     except CatalogError as error:
-        typer.echo(f"model-catalog: error: {error.message}", err=True)
+        typer.echo(f"model-catalog: error: {redact(error.message)}", err=True)
         return error.exit_code
     except typer.Exit as error:
         return error.exit_code
@@ -372,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug or an unforeseen failure: one line, never a traceback
         if os.environ.get("MODEL_CATALOG_DEBUG"):
             raise
-        first_line = (str(error).strip().splitlines() or [""])[0]
+        first_line = redact((str(error).strip().splitlines() or [""])[0])
         typer.echo(
             f"model-catalog: unexpected error: {type(error).__name__}: {first_line} "
             "(set MODEL_CATALOG_DEBUG=1 for the traceback)",

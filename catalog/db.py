@@ -57,7 +57,7 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
     timeouts = timeouts or load_timeouts()
     try:
         parsed = make_url(url)
-    except exc.ArgumentError as error:
+    except (exc.ArgumentError, ValueError) as error:
         raise InvalidArgument(
             f"not a database URL: {redact(repr(url))}", field="database_url"
         ) from error
@@ -138,11 +138,13 @@ def unavailable(engine_or_url: Engine | str, error: exc.DBAPIError) -> DatabaseU
             "run the command again (the embedded catalog is rebuilt from the shipped seed), "
             "or restore it from a backup"
         )
-    if isinstance(error, exc.OperationalError) and "timeout" in first.lower():
+    if isinstance(error, exc.OperationalError) and "timeout expired" in first:
         return DatabaseUnavailable(
             f"cannot reach the database {where}: {first}; is it up? the wait is set by "
             f"{CONNECT_TIMEOUT_VARIABLE} (seconds)"
         )
+    if isinstance(error, exc.OperationalError) and "connect" in first.lower():
+        return DatabaseUnavailable(f"cannot reach the database {where}: {first}")
     return DatabaseUnavailable(f"database error at {where}: {first}")
 
 

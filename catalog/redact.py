@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # scheme://user:PASSWORD@host  and  password=PASSWORD (libpq key/value strings)
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*:)([^@\s'\"]*)(@)")
+_URL_PASSWORD = re.compile(r"((?:[A-Za-z][A-Za-z0-9+.-]*)?://[^:/@\s'\"]*:)([^@\s'\"]*)(@)")
 _KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
 
 
