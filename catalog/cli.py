@@ -141,14 +141,12 @@ def load(
             field="path",
         )
     engine = _engine(database_url)
-    if (
-        settings.embedded
-    ):  # the embedded catalog migrates itself; an external one is upgraded by its owner
-        from catalog import db
+    if settings.embedded:  # under the first-use lock; the schema is built (or rebuilt) first
+        from catalog.bootstrap import load_embedded
 
-        if not db.schema_is_current(engine):
-            db.upgrade(engine)
-    report = load_seed(engine, path or seed_path(), dry_run=dry_run)
+        report = load_embedded(engine, path or seed_path(), dry_run=dry_run)
+    else:  # an external database is upgraded by its owner
+        report = load_seed(engine, path or seed_path(), dry_run=dry_run)
     if as_json:
         _print_json(
             {
