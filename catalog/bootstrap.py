@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine, exc, select
+from sqlalchemy import Engine, exc
 
-from catalog.db import (
+from catalog.errors import DatabaseUnavailable
+from catalog.seed.load import SyncReport, load_seed
+from catalog.store.db import (
     current_revision,
     head_revision,
     make_engine,
@@ -26,10 +28,8 @@ from catalog.db import (
     unavailable,
     upgrade,
 )
-from catalog.errors import DatabaseUnavailable
-from catalog.models import CatalogRevision
-from catalog.resources import seed_path
-from catalog.seed import LoadReport, load_seed
+from catalog.store.read import latest_revision
+from catalog.store.resources import seed_path
 
 LOCK_TIMEOUT_SECONDS = 120
 _LEFTOVERS = ("-journal", "-wal", "-shm")
@@ -76,7 +76,7 @@ def prepare_embedded(engine: Engine) -> None:
             load_seed(engine, shipped)
 
 
-def load_embedded(engine: Engine, path: Path, *, dry_run: bool = False) -> LoadReport:
+def load_embedded(engine: Engine, path: Path, *, dry_run: bool = False) -> SyncReport:
     """`load` on the embedded catalog: under the same lock as first use, schema built first."""
     with embedded_lock(engine):
         _ensure_schema(engine, seed=None)
@@ -149,16 +149,14 @@ def _is_ready(engine: Engine, digest: str) -> bool:
         if current_revision(engine) != head_revision():
             return False
         with session_scope(engine) as session:
-            loaded = session.scalars(
-                select(CatalogRevision.seed_sha256).order_by(CatalogRevision.id.desc()).limit(1)
-            ).first()
+            latest = latest_revision(session)
+            return latest is not None and latest.seed_sha256 == digest
     except DatabaseUnavailable as error:
         if isinstance(error.__cause__, exc.OperationalError):
             raise
         return False
     except exc.DBAPIError as error:
         raise unavailable(engine, error) from error
-    return loaded == digest
 
 
 def prepare_external(engine: Engine) -> None:

@@ -20,11 +20,11 @@ import pytest
 from sqlalchemy import select
 
 from catalog import Catalog
-from catalog.db import make_engine, session_scope
 from catalog.errors import DatabaseUnavailable
-from catalog.models import CatalogRevision
-from catalog.seed import load_seed
-from catalog.seed_file import read_seed
+from catalog.seed.file import read_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine, session_scope
+from catalog.store.models import CatalogRevision
 
 from conftest import TEST_DATA
 
@@ -91,7 +91,7 @@ def test_concurrent_loads_of_two_seeds_leave_exactly_one_of_them(
     seed_a, seed_b = bigger_seed(tmp_path, 30, "a"), bigger_seed(tmp_path, 30, "b")
     loaders = [
         python(
-            "import sys; from catalog.cli import main; sys.exit(main(sys.argv[1:]))",
+            "import sys; from catalog.cli.app import main; sys.exit(main(sys.argv[1:]))",
             "load",
             str(seed),
             "--database-url",
@@ -115,7 +115,7 @@ def test_concurrent_loads_of_two_seeds_leave_exactly_one_of_them(
 def test_concurrent_loads_on_a_fresh_embedded_catalog_all_succeed(tmp_path: Path) -> None:
     env = {"XDG_DATA_HOME": str(tmp_path / "home"), "MODEL_CATALOG_DATABASE_URL": ""}
     loaders = [
-        python("import sys; from catalog.cli import main; sys.exit(main(['load']))", env=env)
+        python("import sys; from catalog.cli.app import main; sys.exit(main(['load']))", env=env)
         for _ in range(4)
     ]
     results = [finished(loader) for loader in loaders]
@@ -128,8 +128,8 @@ def test_concurrent_loads_on_a_fresh_embedded_catalog_all_succeed(tmp_path: Path
 
 WRITER = """
 import sys
-from catalog.db import make_engine
-from catalog.seed import load_seed
+from catalog.store.db import make_engine
+from catalog.seed.load import load_seed
 engine = make_engine(sys.argv[1])
 for index in range(int(sys.argv[2])):
     load_seed(engine, sys.argv[3 + index % 2])
@@ -263,7 +263,7 @@ def test_a_corrupt_embedded_file_is_moved_aside_and_rebuilt(
 def test_a_corrupt_file_at_an_explicit_url_is_named_with_a_remedy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from catalog.cli import main
+    from catalog.cli.app import main
 
     path = tmp_path / "mine.sqlite3"
     path.write_bytes(b"this is not a database" * 300)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from catalog.cli import main
-from catalog.db import make_engine, writing
+from catalog.cli.app import main
 from catalog.errors import DatabaseUnavailable, InvalidArgument
-from catalog.seed import LOAD_LOCK_KEY, load_seed
+from catalog.seed.load import LOAD_LOCK_KEY, load_seed
 from catalog.settings import Timeouts, load_timeouts
+from catalog.store.db import make_engine, writing
 
 from conftest import TEST_DATA
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from catalog.cli import main
+from catalog.cli.app import main
 from catalog.errors import SeedError, SeedErrors
-from catalog.seed_file import read_seed
-from catalog.seed_reader import MAX_SEED_BYTES, MAX_SEED_DEPTH
+from catalog.seed.file import read_seed
+from catalog.seed.reader import MAX_SEED_BYTES, MAX_SEED_DEPTH
 
 from conftest import TEST_DATA
 

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog import Catalog
-from catalog.cli import main
-from catalog.db import make_engine, session_scope
+from catalog.cli.app import main
 from catalog.errors import InvalidArgument, SeedError, SeedErrors
-from catalog.models import Model
-from catalog.seed import load_seed
-from catalog.seed_file import read_seed
-from catalog.seed_schema import ENDPOINT_LENGTH, NAME_LENGTH, SLUG_LENGTH
+from catalog.seed.file import read_seed
+from catalog.seed.load import load_seed
+from catalog.seed.schema import ENDPOINT_LENGTH, NAME_LENGTH, SLUG_LENGTH
+from catalog.store.db import make_engine, session_scope
+from catalog.store.models import Model
 
 from conftest import TEST_DATA
 
@@ -139,7 +139,7 @@ def test_a_dry_run_refuses_what_the_database_would(
         (lambda c: c.resolve("gpt-4o", as_of=20250101), "as_of"),
         (lambda c: c.resolve("gpt-4o", as_of="9999-12-31"), "as_of"),
         (lambda c: c.resolve("gpt-4o", task=5), "task"),
-        (lambda c: c.resolve("gpt-4o", mode=1.5), "mode"),
+        (lambda c: c.resolve("gpt-4o", serving_mode=1.5), "serving_mode"),
         (lambda c: c.resolve("gpt-4o", provider=["openai"]), "provider"),
         (lambda c: c.models(status=3), "status"),
         (lambda c: c.models(publisher=b"meta"), "publisher"),

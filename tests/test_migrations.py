@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from catalog import db
-from catalog.models import Base
+from catalog.store import db
+from catalog.store.models import Base
 
 
 def _script() -> ScriptDirectory:

@@ -8,15 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from catalog.db import require_current_schema, session_scope, writing
 from catalog.errors import SeedError, SeedErrors
-from catalog.models import CatalogRevision
-from catalog.seed_file import SeedFile, read_seed
-from catalog.seed_rows import SPECS, desired_rows
-from catalog.sync import (
+from catalog.schemas import ChangeInfo, LoadReport
+from catalog.seed.file import SeedFile, read_seed
+from catalog.seed.rows import SPECS, desired_rows
+from catalog.seed.sync import (
     Change,
     NaturalKey,
     Row,
@@ -26,12 +25,15 @@ from catalog.sync import (
     display_key,
     export_rows,
 )
+from catalog.store.db import require_current_schema, session_scope, writing
+from catalog.store.models import CatalogRevision
+from catalog.store.read import latest_revision
 
 LOAD_LOCK_KEY = 0x6D6F64656C  # "model": the advisory lock that serializes loads on PostgreSQL
 
 
 @dataclass(frozen=True)
-class LoadReport:
+class SyncReport:
     """What a load changed (or, in a dry run, would change) and the revision it left."""
 
     path: Path
@@ -42,6 +44,19 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+    def to_public(self) -> LoadReport:
+        """The report as the library, the CLI's `--json` and the API give it."""
+        return LoadReport(
+            path=str(self.path),
+            dry_run=self.dry_run,
+            revision=self.revision,
+            changes=[
+                ChangeInfo(action=c.action, table=c.table, description=c.describe())
+                for c in self.changes
+            ],
+            summary=self.summary(),
+        )
 
     def summary(self) -> str:
         counts = Counter(change.action for change in self.changes)
@@ -55,19 +70,13 @@ class LoadReport:
         )
 
 
-def latest_revision(session: Session) -> CatalogRevision | None:
-    return session.scalars(
-        select(CatalogRevision).order_by(CatalogRevision.id.desc()).limit(1)
-    ).first()
-
-
 def load_seed(
     engine: Engine,
     path: Path | str,
     *,
     dry_run: bool = False,
     after_table: Callable[[str], None] | None = None,
-) -> LoadReport:
+) -> SyncReport:
     """Sync `path` into the database. A bad file or a failure part-way changes nothing."""
     seed = read_seed(path)
     desired = desired_rows(seed.document)
@@ -94,7 +103,7 @@ def _sync(
     *,
     dry_run: bool,
     after_table: Callable[[str], None] | None,
-) -> LoadReport:
+) -> SyncReport:
     if session.get_bind().dialect.name == "postgresql":
         # Loads from several machines (CI jobs, replicas) queue here instead of interleaving.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
@@ -103,7 +112,7 @@ def _sync(
     latest = latest_revision(session)
     revision = latest.id if latest is not None else None
     if dry_run:
-        return LoadReport(seed.path, tuple(changes), revision, dry_run=True)
+        return SyncReport(seed.path, tuple(changes), revision, dry_run=True)
     if changes:
         apply(session, SPECS, desired, changes, ids, after_table=after_table)
         counts = Counter(change.action for change in changes)
@@ -120,4 +129,4 @@ def _sync(
         latest.seed_sha256 = (
             seed.sha256
         )  # same facts, new bytes (comments, layout): no new revision
-    return LoadReport(seed.path, tuple(changes), revision, dry_run=False)
+    return SyncReport(seed.path, tuple(changes), revision, dry_run=False)

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Date, String, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from catalog.models import Base
+from catalog.store.models import Base
 
 NaturalKey = tuple[Any, ...]
 Row = dict[str, Any]
@@ -105,7 +105,7 @@ def column_problems(
     Checked against the columns themselves, so a dry run refuses what a real load on
     PostgreSQL or SQLite would: `(spec, key, column, problem)` for each.
     """
-    from catalog.lifecycle import date_problem
+    from catalog.core.lifecycle import date_problem
 
     for spec in specs:
         columns = {c.name: c for c in spec.orm.__table__.columns}

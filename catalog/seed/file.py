@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from catalog.core.names import name_key
 from catalog.errors import SeedError, SeedErrors
-from catalog.names import name_key
-from catalog.seed_reader import parse_yaml, read_bytes
-from catalog.seed_schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument
+from catalog.seed.reader import parse_yaml, read_bytes
+from catalog.seed.schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument
 
 FieldPath = tuple[str | int, ...]
 SECTIONS = tuple(SeedDocument.model_fields)

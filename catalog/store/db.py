@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.errors import DatabaseUnavailable, InvalidArgument, SchemaOutOfDate
 from catalog.redact import redact
-from catalog.resources import migrations_path
 from catalog.settings import (
     CONNECT_TIMEOUT_VARIABLE,
     STATEMENT_TIMEOUT_VARIABLE,
     Timeouts,
     load_timeouts,
 )
+from catalog.store.resources import migrations_path
 
 if TYPE_CHECKING:
     from alembic.config import Config

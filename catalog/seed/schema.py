@@ -18,22 +18,25 @@ from pydantic import (
     model_validator,
 )
 
-from catalog import models as orm
-from catalog.lifecycle import date_problem
-from catalog.names import name_key
-from catalog.vocabulary import AliasKind, DateMeaning, LifecycleBasis, ServingMode, Task
+from catalog.core.lifecycle import date_problem
+from catalog.core.names import name_key
+from catalog.vocabulary import (
+    NAME_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    AliasKind,
+    DateMeaning,
+    LifecycleBasis,
+    ServingMode,
+    Slug,
+    Task,
+)
+from catalog.vocabulary import Name as PlainName
 
-
-def _length(column: object) -> int:
-    """The length of a String column: the seed accepts exactly what the database stores."""
-    length = getattr(getattr(column, "type", None), "length", None)
-    assert isinstance(length, int)
-    return length
-
-
-SLUG_LENGTH = _length(orm.Publisher.__table__.c.slug)
-NAME_LENGTH = _length(orm.Model.__table__.c.name)
-ENDPOINT_LENGTH = _length(orm.Offering.__table__.c.endpoint_name)
+# The same sizes as the database's columns (`catalog.store.models` builds them from these);
+# `seed.sync.column_problems` checks every row against the columns themselves as well.
+SLUG_LENGTH = SLUG_MAX_LENGTH
+NAME_LENGTH = NAME_MAX_LENGTH
+ENDPOINT_LENGTH = NAME_MAX_LENGTH
 
 
 def _has_key(name: str) -> str:
@@ -49,12 +52,7 @@ def _computable(day: dt.date) -> dt.date:
     return day
 
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=SLUG_LENGTH)]
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_LENGTH),
-    AfterValidator(_has_key),
-]
+Name = Annotated[PlainName, AfterValidator(_has_key)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Day = Annotated[dt.date, AfterValidator(_computable)]
 
