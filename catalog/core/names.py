@@ -17,6 +17,8 @@ _SEPARATORS = re.compile(
     r"(?:_|[^\w:/+@\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff])+"
 )
 
+_EDGES = re.compile(r"^[\s-]+|[\s-]+$")
+
 
 def name_key(name: str) -> str:
     """Fold case and every run of separators (space, dot, underscore, brackets) into one dash.
@@ -26,9 +28,9 @@ def name_key(name: str) -> str:
     (full-width `ｇｐｔ` is `gpt`), but letters of other scripts stay what they are.
     """
     if name.isascii():
-        return _ASCII_SEPARATORS.sub("-", name.strip().lower()).strip("-")
+        return _EDGES.sub("", _ASCII_SEPARATORS.sub("-", name.lower()))
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    return _SEPARATORS.sub("-", folded.strip()).strip("-")
+    return _EDGES.sub("", _SEPARATORS.sub("-", folded))
 
 
 def name_problem(name: str) -> str | None:

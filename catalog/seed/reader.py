@@ -106,9 +106,43 @@ def _decode(data: bytes, display: str) -> str:
     return text
 
 
+def _flow_depth_line(text: str) -> int | None:
+    """The line where `[`/`{` nesting (outside quotes and comments) passes `MAX_SEED_DEPTH`.
+
+    Checked before parsing: the YAML scanner looks up to 1024 characters ahead for a
+    possible key at every bracket, so a wall of `[` costs it seconds before the composer's
+    own depth check can run.
+    """
+    depth, line, quote, comment = 0, 1, "", False
+    for char in text:
+        if char == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_SEED_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
 def parse_yaml(data: bytes, display: str) -> Any:
     """Parse one YAML document into ruamel's round-trip nodes (which carry line numbers)."""
     text = _decode(data, display)
+    deep = _flow_depth_line(text)
+    if deep is not None:
+        raise SeedError(
+            f"invalid YAML: nested more than {MAX_SEED_DEPTH} levels deep", path=display, line=deep
+        )
     try:
         return _yaml().load(text)
     except DuplicateKeyError as error:  # its message quotes the key and value: give the line only
