@@ -16,7 +16,7 @@ import pytest
 from catalog.cli.app import main
 from catalog.errors import SeedError, SeedErrors
 from catalog.seed.file import read_seed
-from catalog.seed.reader import MAX_SEED_BYTES, MAX_SEED_DEPTH
+from catalog.seed.reader import MAX_SEED_BYTES, MAX_SEED_DEPTH, MAX_SEED_NODES
 
 from conftest import TEST_DATA
 
@@ -185,9 +185,9 @@ def test_bombs_through_the_cli_are_one_line_exit_2(
 
 
 def test_a_long_replacement_chain_is_checked_without_recursion(tmp_path: Path) -> None:
-    """A seed of 1,500 models (past the recursion limit) each replaced by the next, closing into one cycle."""
+    """A seed of 1,200 models (past the recursion limit) each replaced by the next, closing into one cycle."""
     header = MINI.read_text().split("\nmodels:")[0]
-    count = 1500
+    count = 1200
     models = []
     for index in range(count):
         models.append(
@@ -203,3 +203,12 @@ def test_a_long_replacement_chain_is_checked_without_recursion(tmp_path: Path) -
     error = caught.value
     assert error.message.count("replacement cycle") == 1
     assert "m0 -> m1 -> m2" in error.message
+
+
+def test_too_many_values_are_refused_before_they_are_all_parsed(tmp_path: Path) -> None:
+    """Under the byte cap, 50,000 tiny values would still cost seconds each time."""
+    path = written(tmp_path, "sources: [" + "0," * MAX_SEED_NODES + "0]\n")
+    with pytest.raises(SeedError) as caught:
+        read_seed(path)
+    assert f"more than {MAX_SEED_NODES} values" in caught.value.message
+    assert caught.value.line == 1

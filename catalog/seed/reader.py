@@ -1,7 +1,8 @@
 """Read a seed file's bytes and parse its YAML within fixed bounds, whatever the file holds.
 
 A seed file is plain data: no aliases or anchors (a few hundred bytes of them expand to
-gigabytes), no tags (`!!python/...`), no merge keys, no deep nesting, and only a regular
+gigabytes), no tags (`!!python/...`), no merge keys, no deep nesting, at most
+`MAX_SEED_NODES` values (the pure-Python parser costs about 0.1 ms each), and only a regular
 file under `MAX_SEED_BYTES` (a FIFO would block forever, `/dev/zero` never ends). Every
 refusal is a `SeedError` naming the file and, where there is one, the line; no message
 quotes the file's content, which may not be a seed file at all.
@@ -24,6 +25,7 @@ from catalog.errors import SeedError
 
 MAX_SEED_BYTES = 1024 * 1024  # the shipped seed is 80 KB; the parser needs about 5 s per MiB
 MAX_SEED_DEPTH = 24  # the seed's own structure is 7 levels deep
+MAX_SEED_NODES = 50_000  # keys, values and items; the shipped seed has 5,504
 
 
 class _DatesAsText(RoundTripConstructor):
@@ -51,6 +53,11 @@ class _PlainComposer(Composer):
             raise _Refused(None, None, "merge keys (<<) are not allowed", mark)
         if self.depth >= MAX_SEED_DEPTH:
             raise _Refused(None, None, f"nested more than {MAX_SEED_DEPTH} levels deep", mark)
+        self.nodes = getattr(self, "nodes", 0) + 1
+        if self.nodes > MAX_SEED_NODES:
+            raise _Refused(
+                None, None, f"more than {MAX_SEED_NODES} values (keys, items, scalars)", mark
+            )
         return super().compose_node(parent, index)
 
 
