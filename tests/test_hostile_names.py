@@ -113,3 +113,15 @@ def test_name_keys_are_idempotent_and_never_lose_a_letter(text: str) -> None:
     assert name_key(key) == key
     letters = [c for c in key if c.isalnum()]
     assert len(letters) >= sum(1 for c in text if c.isascii() and c.isalnum())
+
+
+def test_json_output_escapes_controls_and_stays_valid_json(
+    seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    name = "evil\u202e\u00adname"
+    main(["resolve", name, "--json", "--database-url", seeded_url])
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u00ad" not in out
+    assert name in json.dumps(json.loads(out), ensure_ascii=False)
