@@ -348,7 +348,7 @@ class Catalog:
     def meta(self) -> CatalogMeta:
         """Which catalog this is: revisions, sources and sizes."""
         snapshot = self.snapshot()
-        with session_scope(self.engine) as session:
+        with session_scope(reading(self.engine)) as session:  # counts of one revision
             counts = table_counts(session)
             sources = read_sources(session)
         modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)

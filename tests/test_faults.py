@@ -123,14 +123,15 @@ def test_a_password_never_appears_in_an_error_or_a_log(
     assert SECRET not in caplog.text
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1:1", "nohost.invalid"])
 def test_db_upgrade_on_an_unreachable_server_is_a_clear_line(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], host: str
 ) -> None:
-    code = main(["db", "upgrade", "--database-url", "postgresql://u@127.0.0.1:1/db"])
+    code = main(["db", "upgrade", "--database-url", f"postgresql://u@{host}/db"])
     err = capsys.readouterr().err
     assert code == 1 and "unexpected" not in err
     assert err.startswith(
-        "model-catalog: error: cannot reach the database postgresql://u@127.0.0.1:1/db"
+        f"model-catalog: error: cannot reach the database postgresql://u@{host}/db"
     )
 
 

@@ -143,7 +143,8 @@ def unavailable(engine_or_url: Engine | str, error: exc.DBAPIError) -> DatabaseU
             f"cannot reach the database {where}: {first}; is it up? the wait is set by "
             f"{CONNECT_TIMEOUT_VARIABLE} (seconds)"
         )
-    if isinstance(error, exc.OperationalError) and "connect" in first.lower():
+    unreachable = ("connect", "resolve host", "translate host", "no route", "refused")
+    if isinstance(error, exc.OperationalError) and any(w in first.lower() for w in unreachable):
         return DatabaseUnavailable(f"cannot reach the database {where}: {first}")
     return DatabaseUnavailable(f"database error at {where}: {first}")
 
