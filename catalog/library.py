@@ -7,14 +7,15 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from os import PathLike
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
 
 from catalog import arguments
-from catalog.bootstrap import prepare_embedded, prepare_external
+from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
@@ -32,6 +33,7 @@ from catalog.errors import (
 from catalog.schemas import (
     ArchitectureInfo,
     CatalogMeta,
+    CheckReport,
     Deprecation,
     Health,
     LoadReport,
@@ -45,7 +47,7 @@ from catalog.schemas import (
 from catalog.seed.load import load_seed
 from catalog.settings import Settings, load_settings
 from catalog.store import db
-from catalog.store.db import make_engine, session_scope
+from catalog.store.db import make_engine, reading, session_scope
 from catalog.store.read import (
     read_revision,
     read_revisions,
@@ -54,7 +56,7 @@ from catalog.store.read import (
     table_counts,
 )
 from catalog.store.resources import seed_path
-from catalog.vocabulary import OfferingStatus, ServingMode, Task
+from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
 
 
 class Catalog:
@@ -85,7 +87,7 @@ class Catalog:
         must work on a database not ready to read.
         """
         settings = load_settings(url)
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, settings.timeouts)
         if prepare and settings.embedded:
             prepare_embedded(engine)
         elif prepare:
@@ -115,7 +117,9 @@ class Catalog:
         if snapshot is not None and now - self._checked_at < self.revision_check_seconds:
             return snapshot
         with self._lock:
-            with session_scope(self.engine) as session:
+            # One read transaction (REPEATABLE READ, READ ONLY on PostgreSQL): every table is
+            # read as of one revision, even while a load commits the next one.
+            with session_scope(reading(self.engine)) as session:
                 revision = read_revision(session)
                 if (
                     self._snapshot is None
@@ -161,7 +165,7 @@ class Catalog:
         wanted_mode = arguments.parse_mode(serving_mode)
         wanted_status = arguments.parse_status(status)
         day = arguments.parse_date(as_of)
-        needle = name_key(query) if query else None
+        needle = name_key(arguments.parse_name(query, field="query")) if query else None
 
         def keep(offering: OfferingRec) -> bool:
             return (
@@ -184,6 +188,7 @@ class Catalog:
 
     def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
         """One model by its name, an alias or an endpoint name, case-insensitively."""
+        name = arguments.parse_name(name)
         snapshot = self.snapshot()
         found = find_model(snapshot, name)
         if found is None:
@@ -221,6 +226,7 @@ class Catalog:
 
         An offering that retires within `within_days` of `as_of` carries a `retires_soon` warning.
         """
+        name = arguments.parse_name(name)
         return self.resolve_many(
             [name],
             task=task,
@@ -243,6 +249,7 @@ class Catalog:
         """Resolve many names against one snapshot, with the same options for all."""
         from catalog.core.resolver import resolve
 
+        wanted = arguments.parse_names(names)
         snapshot = self.snapshot()
         parsed_task, parsed_mode = arguments.parse_task(task), arguments.parse_mode(serving_mode)
         parsed_provider = arguments.parse_provider(snapshot, provider)
@@ -258,7 +265,7 @@ class Catalog:
                 provider=parsed_provider,
                 within_days=window,
             )
-            for n in names
+            for n in wanted
         ]
 
     # -- deprecations ------------------------------------------------------------------
@@ -302,9 +309,10 @@ class Catalog:
                     "a database of its own with --database-url or MODEL_CATALOG_DATABASE_URL",
                     field="path",
                 )
-            if not db.schema_is_current(self.engine):
-                db.upgrade(self.engine)
-        report = load_seed(self.engine, chosen, dry_run=dry_run)
+            # Under the first-use lock, the schema built (or a broken file rebuilt) first.
+            report = load_embedded(self.engine, chosen, dry_run=dry_run)
+        else:
+            report = load_seed(self.engine, chosen, dry_run=dry_run)
         self._checked_at = -math.inf  # the next read looks for the new revision at once
         return report.to_public()
 
@@ -356,7 +364,7 @@ class Catalog:
     def meta(self) -> CatalogMeta:
         """Which catalog this is: revisions, sources and sizes."""
         snapshot = self.snapshot()
-        with session_scope(self.engine) as session:
+        with session_scope(reading(self.engine)) as session:  # counts of one revision
             counts = table_counts(session)
             sources = read_sources(session)
         modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)
@@ -370,6 +378,43 @@ class Catalog:
             offerings_by_serving_mode=dict(sorted(modes.items())),
             offerings_by_task=dict(sorted(tasks.items())),
         )
+
+    # -- the deprecation check ------------------------------------------------------------
+
+    def check_paths(
+        self,
+        paths: Sequence[str | PathLike[str]] = (".",),
+        *,
+        as_of: str | dt.date | None = None,
+        warn_within: int = RETIRES_SOON_DAYS,
+        fail_on: str | FailOn = FailOn.retired,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        show_ok: bool = False,
+        deny: Sequence[tuple[str, str]] = (),
+        fix: bool = False,
+        dry_run: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> CheckReport:
+        """References to models in the files under `paths` (`-` is stdin), classified on `as_of`.
+
+        `deny` is (model, message) pairs; `fix` rewrites retired references to their replacement
+        where that is safe (`dry_run`: only report the diff).
+        """
+        from catalog.check.engine import Deny, Options, run
+        from catalog.check.walk import Selection
+
+        options = Options(
+            as_of=arguments.parse_date(as_of),
+            warn_within=arguments.parse_days(warn_within, field="warn_within"),
+            fail_on=arguments.parse_fail_on(fail_on),
+            show_ok=show_ok,
+            deny=tuple(Deny(model, message) for model, message in deny),
+            selection=Selection(include=tuple(include), exclude=tuple(exclude)),
+            fix=fix,
+            dry_run=dry_run,
+        )
+        return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
 
 
 def _matches(model: ModelRec, needle: str) -> bool:
