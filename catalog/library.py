@@ -141,7 +141,7 @@ class Catalog:
 
     def revisions(self, *, limit: int = 50) -> list[RevisionEntry]:
         """The catalog's revisions, newest first: the history a change feed is made of."""
-        with session_scope(self.engine) as session:
+        with session_scope(reading(self.engine)) as session:
             return read_revisions(session, limit)
 
     # -- listing -----------------------------------------------------------------------

@@ -154,7 +154,9 @@ def changes(request: Request) -> Response:
     """The catalog's revisions, newest first."""
 
     def build(catalog: Catalog) -> Response:
-        body = feeds.atom(catalog.revisions(), base_url=str(request.base_url))
+        current = catalog.snapshot().revision  # a load committed meanwhile waits its turn
+        known = [r for r in catalog.revisions() if r.revision <= current]
+        body = feeds.atom(known, base_url=str(request.base_url))
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
     return _serve(request, build)
