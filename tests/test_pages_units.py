@@ -166,3 +166,24 @@ def test_the_overview_draws_one_dot_per_provider_and_day_with_its_count() -> Non
     assert [(d.count, d.past) for d in drawn.dots] == [(2, True), (1, False)]
     assert "a, b gone from 1 Apr 2025" in drawn.dots[0].title
     assert drawn.dots[0].x <= drawn.today_x < drawn.dots[1].x
+
+
+def test_a_not_before_date_ends_what_is_known_and_a_second_report_is_drawn_apart() -> None:
+    base = offering(as_of=D(2025, 1, 1))
+    life = base.lifecycle.model_copy(
+        update={
+            "retires": LifecycleDate(
+                on=D(2025, 6, 30), meaning=DateMeaning.not_before, source=CHECKED
+            ),
+            "also_reported": [
+                LifecycleDate(on=D(2025, 9, 30), meaning=DateMeaning.gone, source=RECALLED)
+            ],
+        }
+    )
+    drawn = layout(base.model_copy(update={"lifecycle": life}), D(2025, 1, 1))
+    assert [s.kind for s in drawn.spans] == ["active", "unknown"]
+    assert [(m.kind, m.what) for m in drawn.markers] == [
+        ("retires", "available at least until"),
+        ("reported", "also reported: gone from"),
+    ]
+    assert drawn.markers[1].unverified
