@@ -6,6 +6,7 @@ Resolution and listing never query the database per request: they run over a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections import defaultdict
@@ -21,9 +22,11 @@ from sqlalchemy.orm import Session
 from catalog import models as orm
 from catalog.errors import NotLoaded
 from catalog.names import name_key
+from catalog.names_read import read_name_forms, read_versions
 from catalog.records import (
     ArchitectureRec,
     ModelRec,
+    NameFormRec,
     OfferingRec,
     ProviderRec,
     PublisherRec,
@@ -60,6 +63,7 @@ class Snapshot:
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
     display_by_key: Mapping[str, str]  # every known name key -> how to show it (suggestions)
+    name_forms: tuple[NameFormRec, ...] = ()  # in the seed's order
     cache: dict[str, Any] = field(default_factory=dict)  # lazily built, derived-only indexes
 
     @classmethod
@@ -72,9 +76,12 @@ class Snapshot:
         publishers: Iterable[PublisherRec] = (),
         architectures: Iterable[ArchitectureRec] = (),
         loaded_at: dt.datetime | None = None,
+        name_forms: Iterable[NameFormRec] = (),
     ) -> Snapshot:
         with gc_paused():
-            return cls._build(revision, models, providers, publishers, architectures, loaded_at)
+            built = cls._build(revision, models, providers, publishers, architectures, loaded_at)
+            forms = tuple(name_forms)
+            return dataclasses.replace(built, name_forms=forms) if forms else built
 
     @classmethod
     def _build(
@@ -209,12 +216,16 @@ def _read_snapshot(session: Session) -> Snapshot:
     }
 
     custom: dict[int, list[tuple[Task, int]]] = defaultdict(list)
-    for provider_id, task_id, source_id in rows(
+    naming: dict[int, tuple[str | None, str | None]] = {}
+    for provider_id, task_id, source_id, rule_naming, rule_pattern in rows(
         orm.CustomModelRule.provider_id,
         orm.CustomModelRule.task_type_id,
         orm.CustomModelRule.source_id,
+        orm.CustomModelRule.naming,
+        orm.CustomModelRule.pattern,
     ):
         custom[provider_id].append((tasks[task_id], source_id))
+        naming[provider_id] = (rule_naming, rule_pattern)
     providers: dict[int, ProviderRec] = {}
     for id_, slug, name, config_provider, api_type, source_id, note in rows(
         orm.Provider.id,
@@ -235,6 +246,8 @@ def _read_snapshot(session: Session) -> Snapshot:
             custom_tasks=tuple(task for task, _ in rules),
             custom_source=sources[rules[0][1]] if rules else None,
             note=note,
+            custom_naming=naming.get(id_, (None, None))[0],
+            custom_pattern=naming.get(id_, (None, None))[1],
         )
 
     arch_tasks: dict[int, list[Task]] = defaultdict(list)
@@ -373,6 +386,7 @@ def _read_snapshot(session: Session) -> Snapshot:
     aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for model_id, alias, kind in rows(orm.Alias.model_id, orm.Alias.alias, orm.Alias.kind):
         aliases[model_id].append((alias, kind))
+    shapes, versions = read_versions(rows, sources, model_names, provider_slugs)
     M = orm.Model
     models = [
         ModelRec(
@@ -388,6 +402,8 @@ def _read_snapshot(session: Session) -> Snapshot:
             embeddings_normalized=normalized,
             notes=notes,
             aliases=_sorted(aliases.get(id_, ())),
+            version_shapes=shapes.get(id_, ()),
+            versions=versions.get(id_, ()),
         )
         for id_, name, key, display_name, publisher_id, family, arch_id, license_, normalized, notes, source_id in rows(
             M.id,
@@ -410,4 +426,5 @@ def _read_snapshot(session: Session) -> Snapshot:
         providers=providers.values(),
         publishers=publishers.values(),
         architectures=architectures.values(),
+        name_forms=read_name_forms(rows, sources, provider_slugs, modes),
     )
