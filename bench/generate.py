@@ -26,13 +26,13 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from catalog.db import session_scope
-from catalog.models import CatalogRevision
-from catalog.names import name_key
-from catalog.seed_file import read_seed
-from catalog.seed_rows import SPECS, desired_rows
-from catalog.seed_schema import SeedDocument
-from catalog.sync import Change, NaturalKey, Row, apply, export_rows
+from catalog.core.names import name_key
+from catalog.seed.file import read_seed
+from catalog.seed.rows import SPECS, desired_rows
+from catalog.seed.schema import SeedDocument
+from catalog.seed.sync import Change, NaturalKey, Row, apply, export_rows
+from catalog.store.db import session_scope
+from catalog.store.models import CatalogRevision
 
 Rows = dict[str, dict[NaturalKey, Row]]
 

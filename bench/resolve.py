@@ -42,13 +42,14 @@ from bench.generate import (
     model_name,
     write_catalog,
 )
-from catalog.db import make_engine, session_scope, upgrade
+from catalog.core.resolver import resolve
+from catalog.core.snapshot import Snapshot
 from catalog.library import Catalog
-from catalog.models import Base
-from catalog.resolver import resolve
 from catalog.schemas import Resolution
-from catalog.seed import load_seed
-from catalog.snapshot import Snapshot, read_snapshot
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine, session_scope, upgrade
+from catalog.store.models import Base
+from catalog.store.read import read_snapshot
 from catalog.vocabulary import ResolutionStatus, Rule, ServingMode, Task
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed.yaml"

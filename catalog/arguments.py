@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from catalog.core.names import name_key
+from catalog.core.records import ProviderRec, PublisherRec
+from catalog.core.snapshot import Snapshot
 from catalog.errors import InvalidArgument
-from catalog.names import name_key
-from catalog.records import ProviderRec, PublisherRec
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 
@@ -37,7 +37,7 @@ def parse_mode(value: str | ServingMode | None) -> ServingMode | None:
     except ValueError:
         raise InvalidArgument(
             f"unknown serving mode {value!r}; expected one of {_choices(ServingMode)}",
-            field="mode",
+            field="serving_mode",
         ) from None
 
 
@@ -92,3 +92,14 @@ def parse_publisher(snapshot: Snapshot, value: str | None) -> PublisherRec | Non
             field="publisher",
         )
     return publisher
+
+
+def parse_days(value: int | str, *, field: str = "within_days") -> int:
+    """A count of days, zero or more (a window such as "retires within 90 days")."""
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"not a number of days: {value!r}", field=field) from None
+    if days < 0:
+        raise InvalidArgument(f"{field} must be 0 or more, not {days}", field=field)
+    return days

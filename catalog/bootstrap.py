@@ -6,13 +6,13 @@ import hashlib
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from catalog.db import require_current_schema, schema_is_current, session_scope, upgrade
 from catalog.errors import DatabaseUnavailable
-from catalog.models import CatalogRevision
-from catalog.resources import seed_path
-from catalog.seed import load_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import require_current_schema, schema_is_current, session_scope, upgrade
+from catalog.store.read import latest_revision
+from catalog.store.resources import seed_path
 
 LOCK_TIMEOUT_SECONDS = 120
 
@@ -49,10 +49,8 @@ def _is_ready(engine: Engine, digest: str) -> bool:
     if not schema_is_current(engine):
         return False
     with session_scope(engine) as session:
-        loaded = session.scalars(
-            select(CatalogRevision.seed_sha256).order_by(CatalogRevision.id.desc()).limit(1)
-        ).first()
-    return loaded == digest
+        latest = latest_revision(session)
+        return latest is not None and latest.seed_sha256 == digest
 
 
 def prepare_external(engine: Engine) -> None:

@@ -12,13 +12,13 @@ from sqlalchemy import Engine
 
 from catalog import arguments
 from catalog.bootstrap import prepare_embedded, prepare_external
-from catalog.convert import architecture_info, model_info, provider_info
-from catalog.db import make_engine, session_scope
+from catalog.core.convert import architecture_info, model_info, provider_info
+from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
+from catalog.core.lookup import find_model, suggest
+from catalog.core.names import name_key
+from catalog.core.records import ModelRec, OfferingRec
+from catalog.core.snapshot import Snapshot
 from catalog.errors import NotFound
-from catalog.lifecycle import status_on
-from catalog.lookup import find_model, suggest
-from catalog.names import name_key
-from catalog.records import ModelRec, OfferingRec
 from catalog.schemas import (
     ArchitectureInfo,
     ModelInfo,
@@ -27,7 +27,8 @@ from catalog.schemas import (
     RevisionInfo,
 )
 from catalog.settings import Settings, load_settings
-from catalog.snapshot import Snapshot, read_revision, read_snapshot
+from catalog.store.db import make_engine, session_scope
+from catalog.store.read import read_revision, read_snapshot
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 
@@ -110,7 +111,7 @@ class Catalog:
         provider: str | None = None,
         publisher: str | None = None,
         task: str | Task | None = None,
-        mode: str | ServingMode | None = None,
+        serving_mode: str | ServingMode | None = None,
         status: str | OfferingStatus | None = None,
         as_of: str | dt.date | None = None,
         query: str | None = None,
@@ -120,7 +121,7 @@ class Catalog:
         wanted_provider = arguments.parse_provider(snapshot, provider)
         wanted_publisher = arguments.parse_publisher(snapshot, publisher)
         wanted_task = arguments.parse_task(task)
-        wanted_mode = arguments.parse_mode(mode)
+        wanted_mode = arguments.parse_mode(serving_mode)
         wanted_status = arguments.parse_status(status)
         day = arguments.parse_date(as_of)
         needle = name_key(query) if query else None
@@ -172,32 +173,51 @@ class Catalog:
         name: str,
         *,
         task: str | Task | None = None,
-        mode: str | ServingMode | None = None,
+        serving_mode: str | ServingMode | None = None,
         provider: str | None = None,
         as_of: str | dt.date | None = None,
+        within_days: int = RETIRES_SOON_DAYS,
     ) -> Resolution:
-        """What to use for `name` on `as_of` (default today): see `catalog.resolver`."""
-        return self.resolve_many([name], task=task, mode=mode, provider=provider, as_of=as_of)[0]
+        """What to use for `name` on `as_of` (default today): see `catalog.core.resolver`.
+
+        An offering that retires within `within_days` of `as_of` carries a `retires_soon` warning.
+        """
+        return self.resolve_many(
+            [name],
+            task=task,
+            serving_mode=serving_mode,
+            provider=provider,
+            as_of=as_of,
+            within_days=within_days,
+        )[0]
 
     def resolve_many(
         self,
         names: Iterable[str],
         *,
         task: str | Task | None = None,
-        mode: str | ServingMode | None = None,
+        serving_mode: str | ServingMode | None = None,
         provider: str | None = None,
         as_of: str | dt.date | None = None,
+        within_days: int = RETIRES_SOON_DAYS,
     ) -> list[Resolution]:
         """Resolve many names against one snapshot, with the same options for all."""
-        from catalog.resolver import resolve
+        from catalog.core.resolver import resolve
 
         snapshot = self.snapshot()
-        parsed_task, parsed_mode = arguments.parse_task(task), arguments.parse_mode(mode)
+        parsed_task, parsed_mode = arguments.parse_task(task), arguments.parse_mode(serving_mode)
         parsed_provider = arguments.parse_provider(snapshot, provider)
         day = arguments.parse_date(as_of)
+        window = arguments.parse_days(within_days)
         return [
             resolve(
-                snapshot, n, task=parsed_task, mode=parsed_mode, provider=parsed_provider, as_of=day
+                snapshot,
+                n,
+                as_of=day,
+                task=parsed_task,
+                serving_mode=parsed_mode,
+                provider=parsed_provider,
+                within_days=window,
             )
             for n in names
         ]

@@ -146,8 +146,12 @@ class Hop(Public):
 
 
 class Notice(Public):
+    """A warning or note. `options` names request fields (and values) that act on it, so each
+    face can say them its own way: `--serving-mode provisioned_throughput`, `serving_mode=...`."""
+
     code: str
     message: str
+    options: dict[str, str] = Field(default_factory=dict)
 
 
 class Candidate(Public):
@@ -182,5 +186,7 @@ class Resolution(Public):
     chain: list[Hop] = Field(default_factory=list)
     warnings: list[Notice] = Field(default_factory=list)
     candidates: list[Candidate] = Field(default_factory=list)
+    # the request fields that would choose among the candidates (`provider`, `serving_mode`, `task`)
+    decided_by: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None

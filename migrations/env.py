@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from catalog.db import make_engine
-from catalog.models import Base
 from catalog.settings import load_settings
+from catalog.store.db import make_engine
+from catalog.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

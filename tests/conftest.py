@@ -17,9 +17,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from catalog import Catalog
-from catalog.db import make_engine, upgrade
-from catalog.resources import seed_path
-from catalog.seed import load_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine, upgrade
+from catalog.store.resources import seed_path
 
 PG_URL = os.environ.get(
     "MODEL_CATALOG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.cli import main
+from catalog.cli.app import main
 
 from conftest import TEST_DATA
 

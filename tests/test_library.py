@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from catalog import Catalog, InvalidArgument, ModelInfo, NotFound, NotLoaded
-from catalog.db import make_engine, upgrade
+from catalog.store.db import make_engine, upgrade
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -91,7 +91,7 @@ def test_an_unknown_model_raises_not_found_with_suggestions(catalog: Catalog) ->
     ("kwargs", "field"),
     [
         ({"task": "summarize"}, "task"),
-        ({"mode": "serverless"}, "mode"),
+        ({"serving_mode": "serverless"}, "serving_mode"),
         ({"provider": "acme"}, "provider"),
         ({"publisher": "nobody"}, "publisher"),
         ({"status": "sunset"}, "status"),
@@ -135,7 +135,7 @@ def test_an_empty_schema_says_to_load(migrated_url: str) -> None:
 
 
 def test_a_new_revision_is_picked_up_without_reopening(migrated_url: str, tmp_path: Path) -> None:
-    from catalog.seed import load_seed
+    from catalog.seed.load import load_seed
 
     from conftest import TEST_DATA
 
@@ -163,7 +163,7 @@ def test_the_embedded_default_creates_migrates_and_seeds_itself(isolated_home: P
 def test_importing_the_package_reads_no_environment_and_no_web_framework() -> None:
     code = (
         "import os, sys; os.environ['MODEL_CATALOG_DATABASE_URL'] = 'bogus://';"
-        "import catalog, catalog.cli, catalog.resolver, catalog.snapshot;"
+        "import catalog, catalog.cli, catalog.core.resolver, catalog.core.snapshot;"
         "print(any(m.split('.')[0] in ('fastapi', 'starlette', 'uvicorn') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

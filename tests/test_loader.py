@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from catalog.db import make_engine, upgrade
 from catalog.errors import SeedError
-from catalog.models import Base, CatalogRevision
-from catalog.seed import load_seed
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine, upgrade
+from catalog.store.models import Base, CatalogRevision
 
 from conftest import TEST_DATA, new_database_url
 

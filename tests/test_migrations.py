@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from catalog import db
-from catalog.models import Base
+from catalog.store import db
+from catalog.store.models import Base
 
 
 def _script() -> ScriptDirectory:
@@ -111,8 +111,8 @@ def test_a_0001_catalog_loads_the_new_seed_after_upgrading(empty_db_url: str) ->
     """Upgrading a database that holds the old catalog, then loading, fills the new tables."""
     from sqlalchemy import text
 
-    from catalog.resources import seed_path
-    from catalog.seed import load_seed
+    from catalog.seed.load import load_seed
+    from catalog.store.resources import seed_path
 
     engine = db.make_engine(empty_db_url)
     db.upgrade(engine)

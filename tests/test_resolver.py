@@ -8,7 +8,7 @@ import json
 import pytest
 
 from catalog import Catalog, Resolution
-from catalog.cli import main
+from catalog.cli.app import main
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -81,7 +81,7 @@ def test_a_chain_that_ends_retired_is_retired_with_the_chain_so_far(catalog: Cat
 
 
 def test_the_same_architecture_stays_deployable_in_provisioned_throughput(catalog: Catalog) -> None:
-    result = catalog.resolve("DBRX Instruct", mode="provisioned_throughput", as_of=TODAY)
+    result = catalog.resolve("DBRX Instruct", serving_mode="provisioned_throughput", as_of=TODAY)
     assert (result.status, result.rule) == ("ok", "architecture")
     assert result.serving_mode == "provisioned_throughput"
     assert result.config is not None and "served_entities" in result.config
@@ -89,7 +89,10 @@ def test_the_same_architecture_stays_deployable_in_provisioned_throughput(catalo
 
 def test_an_explicit_provisioned_retirement_beats_the_architecture(catalog: Catalog) -> None:
     result = catalog.resolve(
-        "Meta-Llama-3.1-405B-Instruct", mode="provisioned_throughput", task="chat", as_of=TODAY
+        "Meta-Llama-3.1-405B-Instruct",
+        serving_mode="provisioned_throughput",
+        task="chat",
+        as_of=TODAY,
     )
     assert result.status == "retired"
     assert result.since == dt.date(2026, 5, 15)

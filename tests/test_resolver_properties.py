@@ -15,10 +15,10 @@ from typing import Any
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
 
-from catalog.lifecycle import retired_from, status_on
-from catalog.lookup import find_model
-from catalog.names import name_key
-from catalog.records import (
+from catalog.core.lifecycle import retired_from, status_on
+from catalog.core.lookup import find_model
+from catalog.core.names import name_key
+from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
     OfferingRec,
@@ -27,9 +27,9 @@ from catalog.records import (
     ReplacementRec,
     SourceRec,
 )
-from catalog.resolver import resolve
+from catalog.core.resolver import resolve
+from catalog.core.snapshot import Snapshot
 from catalog.schemas import Resolution
-from catalog.snapshot import Snapshot
 from catalog.vocabulary import (
     AliasKind,
     DateMeaning,
@@ -300,9 +300,9 @@ class Ask:
                 self.snapshot,
                 self.name,
                 task=self.task,
-                mode=self.mode,
+                serving_mode=self.mode,
                 provider=self.provider,
-                as_of=self.as_of,
+                as_of=self.as_of or dt.date.today(),  # the core needs a date: faces supply today
             )
 
 
@@ -696,7 +696,7 @@ def test_the_order_of_replacement_links_does_not_change_what_to_use(catalog: Gen
             for as_of in sorted(dates):
                 ask = {
                     "task": o.task,
-                    "mode": o.mode,
+                    "serving_mode": o.mode,
                     "provider": snapshot.providers[o.provider],
                     "as_of": as_of,
                 }
@@ -718,7 +718,7 @@ def test_a_response_id_resolves_like_its_name_in_pay_per_token(
             continue
         response = resolve(snapshot, f"{name}-030424", as_of=as_of)
         check(snapshot, response)
-        direct = resolve(snapshot, name, mode=ServingMode.pay_per_token, as_of=as_of)
+        direct = resolve(snapshot, name, serving_mode=ServingMode.pay_per_token, as_of=as_of)
         if direct.status is ResolutionStatus.unsupported:
             continue  # `name` does not name a pay-per-token offering (a Bedrock id, say)
         assert outcome(response) == outcome(direct), name

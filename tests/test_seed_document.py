@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from catalog import Catalog, ModelInfo, NotFound, OfferingInfo
-from catalog.names import name_key
+from catalog.core.names import name_key
 from catalog.vocabulary import DateMeaning, OfferingStatus, ServingMode, Task
 
 # -- facts from FACTS.md (its first table and its notes) ----------------------------------

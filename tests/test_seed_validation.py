@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from catalog.errors import SeedError, SeedErrors
-from catalog.resources import seed_path
-from catalog.seed_file import read_seed
+from catalog.seed.file import read_seed
+from catalog.store.resources import seed_path
 
 from conftest import TEST_DATA
 

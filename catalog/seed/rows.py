@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from catalog import models as orm
-from catalog.names import name_key
-from catalog.seed_file import alias_entries, version_provider, version_shape
-from catalog.seed_schema import LifecycleEntry, SeedDocument
-from catalog.sync import NaturalKey, Row, TableSpec
+from catalog.core.names import name_key
+from catalog.seed.file import alias_entries, version_provider, version_shape
+from catalog.seed.schema import LifecycleEntry, SeedDocument
+from catalog.seed.sync import NaturalKey, Row, TableSpec
+from catalog.store import models as orm
 
 SPECS: tuple[TableSpec, ...] = (
     TableSpec("source", orm.Source, ("key",)),

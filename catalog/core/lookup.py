@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 
-from catalog.names import name_key
-from catalog.records import ArchitectureRec, ModelRec
-from catalog.snapshot import Snapshot
+from catalog.core.names import name_key
+from catalog.core.records import ArchitectureRec, ModelRec
+from catalog.core.snapshot import Snapshot
 
 
 def find(snapshot: Snapshot, key: str) -> tuple[ModelRec, str] | None:
@@ -51,13 +51,13 @@ def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
     key = name_key(name)
     if not key:
         return []
-    index = snapshot.cache.get("trigrams")
+    index = snapshot.derived.trigrams
     if index is None:
         built: dict[str, list[str]] = defaultdict(list)
         for known in snapshot.display_by_key:
             for gram in _grams(known):
                 built[gram].append(known)
-        index = snapshot.cache.setdefault("trigrams", dict(built))
+        index = snapshot.derived.trigrams = {gram: tuple(keys) for gram, keys in built.items()}
     hits: Counter[str] = Counter()
     for gram in _grams(key):
         hits.update(index.get(gram, ()))

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from catalog.records import ProviderRec
+from catalog.core.records import ProviderRec
 from catalog.vocabulary import Task
 
 

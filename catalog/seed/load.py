@@ -8,14 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from catalog.db import require_current_schema, session_scope
-from catalog.models import CatalogRevision
-from catalog.seed_file import SeedFile, read_seed
-from catalog.seed_rows import SPECS, desired_rows
-from catalog.sync import Change, apply, diff, export_rows
+from catalog.seed.file import SeedFile, read_seed
+from catalog.seed.rows import SPECS, desired_rows
+from catalog.seed.sync import Change, apply, diff, export_rows
+from catalog.store.db import require_current_schema, session_scope
+from catalog.store.models import CatalogRevision
+from catalog.store.read import latest_revision
 
 LOAD_LOCK_KEY = 0x6D6F64656C  # "model": the advisory lock that serializes loads on PostgreSQL
 
@@ -43,12 +44,6 @@ class LoadReport:
             f"{counts['delete']} deleted"
             + ("" if self.dry_run else f"; catalog revision {self.revision}")
         )
-
-
-def latest_revision(session: Session) -> CatalogRevision | None:
-    return session.scalars(
-        select(CatalogRevision).order_by(CatalogRevision.id.desc()).limit(1)
-    ).first()
 
 
 def load_seed(

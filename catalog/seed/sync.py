@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from catalog.models import Base
+from catalog.store.models import Base
 
 NaturalKey = tuple[Any, ...]
 Row = dict[str, Any]

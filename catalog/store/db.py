@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.errors import DatabaseUnavailable, InvalidArgument, SchemaOutOfDate
-from catalog.resources import migrations_path
+from catalog.store.resources import migrations_path
 
 if TYPE_CHECKING:
     from alembic.config import Config

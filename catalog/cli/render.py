@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from catalog.lifecycle import retirement_label
+from catalog.core.lifecycle import retirement_label
 from catalog.vocabulary import OfferingStatus
 
 if TYPE_CHECKING:
-    from catalog.schemas import OfferingInfo
+    from catalog.schemas import OfferingInfo, Resolution
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -69,5 +70,39 @@ def day(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def flag(field: str) -> str:
+    """The CLI flag for a request field the core names: `serving_mode` -> `--serving-mode`."""
+    return "--" + field.replace("_", "-")
+
+
+def flags(options: Mapping[str, str]) -> str:
+    """`--provider openai --task chat`, from field names and values."""
+    return " ".join(f"{flag(field)} {value}" for field, value in options.items())
+
+
+def resolution_lines(result: Resolution) -> list[str]:
+    """A resolution for the terminal: the verdict, then one line per chain hop, candidate, warning."""
+    lines = [f"{result.status.value}: {result.message}"]
+    if result.decided_by:
+        lines.append(f"  to choose, pass {' and '.join(flag(f) for f in result.decided_by)}")
+    if result.rule is not None:
+        lines.append(f"  rule: {result.rule.value}")
+    for hop in result.chain:
+        verified = "" if hop.source.verified else ", unverified"
+        lines.append(
+            f"  chain: {hop.from_model} -> {hop.to_model} "
+            f"(from {hop.effective_on}; source {hop.source.key}{verified})"
+        )
+    for candidate in result.candidates:
+        choice = flags(candidate.decided_by)
+        lines.append(
+            f"  candidate: {candidate.model} at {candidate.provider} "
+            f"({mode_label(candidate.serving_mode)}, {candidate.endpoint_type}) "
+            f"{candidate.status.value}" + (f"  [{choice}]" if choice else "")
+        )
+    for warning in result.warnings:
+        options = f" ({flags(warning.options)})" if warning.options else ""
+        lines.append(f"  warning: {warning.message}{options}")
+    if result.config is not None:
+        lines.append("  config: " + json.dumps(result.config))
+    return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # catalog/, where the wheel puts data/
 _CHECKOUT = _PACKAGE.parent
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from catalog.records import OfferingRec
+from catalog.core.records import OfferingRec
 from catalog.vocabulary import DateMeaning, LifecycleBasis, OfferingStatus
 
 ONE_DAY = dt.timedelta(days=1)
@@ -42,3 +42,12 @@ def status_on(offering: OfferingRec, as_of: dt.date) -> OfferingStatus:
 def retirement_label(meaning: DateMeaning, on: dt.date) -> tuple[str, dt.date]:
     """How to say a dated retirement: `last day D` for a last-day date, else `gone from D`."""
     return ("last day", on) if meaning is DateMeaning.last else ("gone from", on)
+
+
+RETIRES_SOON_DAYS = 90  # the default "retires soon" window, in days
+
+
+def retires_within(offering: OfferingRec, as_of: dt.date, within_days: int) -> bool:
+    """Whether the first day without the offering is at most `within_days` after `as_of`."""
+    first_gone = retired_from(offering)
+    return first_gone is not None and (first_gone - as_of).days <= within_days

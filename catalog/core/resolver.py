@@ -13,19 +13,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from catalog.convert import source_ref
-from catalog.endpoint_config import (
+from catalog.core.convert import candidate_info, offering_fields, unlisted_candidate
+from catalog.core.endpoint_config import (
     external_model_config,
     pay_per_token_config,
     provisioned_throughput_config,
 )
-from catalog.lifecycle import retired_from, retirement_label, status_on
-from catalog.lookup import find, match_architecture, suggest
-from catalog.names import name_key
-from catalog.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec, ReplacementRec
+from catalog.core.lifecycle import (
+    RETIRES_SOON_DAYS,
+    retired_from,
+    retirement_label,
+    retires_within,
+    status_on,
+)
+from catalog.core.lookup import find, match_architecture, suggest
+from catalog.core.names import name_key
+from catalog.core.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec
+from catalog.core.replacements import follow_replacements
+from catalog.core.snapshot import OfferingText, Snapshot
+from catalog.core.words import plural
 from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
-from catalog.snapshot import Snapshot
-from catalog.text import plural
 from catalog.vocabulary import (
     DateMeaning,
     OfferingStatus,
@@ -35,7 +42,6 @@ from catalog.vocabulary import (
     Task,
 )
 
-RETIRES_SOON = dt.timedelta(days=90)
 HOSTED_PROVIDER = "databricks"
 
 # A pay-per-token endpoint keeps its URL when the model is updated; responses name the
@@ -60,15 +66,16 @@ class _Ask:
 
     name: str
     task: Task | None
-    mode: ServingMode | None
+    serving_mode: ServingMode | None
     provider: ProviderRec | None
     as_of: dt.date
+    within_days: int
     request: ResolveRequest
 
     def fits(self, offering: OfferingRec) -> bool:
         return (
             (self.task is None or offering.task is self.task)
-            and (self.mode is None or offering.mode is self.mode)
+            and (self.serving_mode is None or offering.mode is self.serving_mode)
             and (self.provider is None or offering.provider == self.provider.slug)
         )
 
@@ -77,21 +84,25 @@ def resolve(
     snapshot: Snapshot,
     name: str,
     *,
+    as_of: dt.date,
     task: Task | None = None,
-    mode: ServingMode | None = None,
+    serving_mode: ServingMode | None = None,
     provider: ProviderRec | None = None,
-    as_of: dt.date | None = None,
+    within_days: int = RETIRES_SOON_DAYS,
 ) -> Resolution:
-    """Resolve `name`; never raises for any name, and always terminates."""
-    day = as_of or dt.date.today()
+    """Resolve `name` on `as_of`; never raises for any name, and always terminates.
+
+    `within_days` is the "retires soon" window: a usable offering that retires within it
+    carries a `retires_soon` warning.
+    """
     request = ResolveRequest(
         name=name,
         task=task,
-        serving_mode=mode,
+        serving_mode=serving_mode,
         provider=provider.slug if provider else None,
-        as_of=day,
+        as_of=as_of,
     )
-    ask = _Ask(name, task, mode, provider, day, request)
+    ask = _Ask(name, task, serving_mode, provider, as_of, within_days, request)
     key = name_key(name)
     found = find(snapshot, key) if key else None
     if found is not None:
@@ -129,7 +140,7 @@ def resolve(
         return _resolve_inferred(snapshot, ask, family)
     if (
         key
-        and ask.mode in (None, ServingMode.provisioned_throughput)
+        and ask.serving_mode in (None, ServingMode.provisioned_throughput)
         and (ask.provider is None or ask.provider.slug == HOSTED_PROVIDER)
     ):
         arch = match_architecture(snapshot, key)
@@ -138,6 +149,38 @@ def resolve(
     if ask.provider is not None and ask.provider.custom_tasks:
         return _resolve_custom(ask, ask.provider)
     return _unknown(snapshot, ask)
+
+
+def _resolution(
+    ask: _Ask,
+    status: ResolutionStatus,
+    message: str,
+    *,
+    rule: Rule | None = None,
+    matched: str | None = None,
+    offering: OfferingRec | None = None,
+    warnings: Sequence[Notice] = (),
+    candidates: Sequence[Candidate] = (),
+    decided_by: Sequence[str] = (),
+    **fields: object,
+) -> Resolution:
+    """The one place a Resolution is built: the request, the verdict, and the offering's fields
+    (when it settles on one), overridden by any `fields` given."""
+    values: dict[str, object] = offering_fields(offering) if offering is not None else {}
+    values.update(fields)
+    return Resolution.model_validate(
+        {
+            "request": ask.request,
+            "status": status,
+            "rule": rule,
+            "message": message,
+            "matched": matched,
+            "warnings": list(warnings),
+            "candidates": list(candidates),
+            "decided_by": list(decided_by),
+            **values,
+        }
+    )
 
 
 # -- finding the offering -----------------------------------------------------------------
@@ -175,7 +218,7 @@ def _resolve_model(
         arch = _architecture_of(snapshot, model)
         if (
             arch is not None
-            and ask.mode is ServingMode.provisioned_throughput
+            and ask.serving_mode is ServingMode.provisioned_throughput
             and (ask.provider is None or ask.provider.slug == HOSTED_PROVIDER)
         ):
             return _resolve_architecture(
@@ -228,171 +271,66 @@ def _settle(
 ) -> Resolution:
     """One offering fits: usable as asked, or retired and followed to its replacement."""
     if status_on(offering, ask.as_of) is not OfferingStatus.retired:
-        warnings = [*notes, *_offering_warnings(snapshot, offering, ask.as_of)]
-        return _usable(
-            snapshot,
-            ask,
-            ResolutionStatus.ok,
-            rule,
-            model.name,
-            offering,
-            warnings,
-            chain=[],
-            since=None,
-            config_name=config_name,
-        )
+        warnings = [*notes, *_offering_warnings(snapshot, offering, ask)]
+        return _usable(snapshot, ask, rule, model.name, offering, warnings, config_name=config_name)
     since = retired_from(offering) or offering.retires_on
-    chain: list[Hop] = []
     warnings = list(notes)
     if offering.retires_meaning is DateMeaning.by:
         warnings.append(
             Notice(
                 code="retired_by",
-                message=(f"retired by {offering.retires_on}; the exact date is not stated"),
+                message=f"retired by {offering.retires_on}; the exact date is not stated",
             )
         )
     warnings.extend(_unverified_retirement(offering))
     warnings.extend(_architecture_hint(snapshot, model, offering))
-    current, visited = offering, {offering.identity}
-    while True:
-        replacement = _applicable_replacement(current, ask.as_of)
-        if replacement is None:
-            return _retired(ask, model.name, offering, rule, chain, warnings, since)
-        targets = snapshot.offerings_at.get(
-            (replacement.model, replacement.provider, replacement.mode), ()
-        )
-        if not targets:
-            warnings.append(
-                Notice(
-                    code="replacement_dead_end",
-                    message=(
-                        f"{replacement.model} replaces {current.model} but the catalog has no "
-                        f"{replacement.mode.value} offering of it at {replacement.provider}"
-                    ),
-                )
-            )
-            return _retired(ask, model.name, offering, rule, chain, warnings, since)
-        target = next((t for t in targets if t.task is current.task), targets[0])
-        chain.append(
-            Hop(
-                from_model=current.model,
-                to_model=target.model,
-                provider=target.provider,
-                serving_mode=target.mode,
-                task=target.task,
-                effective_on=replacement.effective_on
-                or retired_from(current)
-                or current.retires_on,
-                reason=replacement.reason,
-                source=source_ref(replacement.source),
-            )
-        )
-        if not replacement.source.verified:
-            warnings.append(
-                Notice(
-                    code="unverified",
-                    message=(
-                        f"that {target.model} replaces {current.model} comes from an unverified source "
-                        f"({replacement.source.key})"
-                    ),
-                )
-            )
-        if target.task is not current.task:
-            warnings.append(
-                Notice(
-                    code="task_changed",
-                    message=(
-                        f"{target.model} serves {target.task.endpoint_type}, not "
-                        f"{current.task.endpoint_type}: requests must change shape"
-                    ),
-                )
-            )
-        if target.identity in visited:
-            warnings.append(
-                Notice(
-                    code="replacement_cycle",
-                    message=("the replacement links lead back to " + target.model),
-                )
-            )
-            return _retired(ask, model.name, offering, rule, chain, warnings, since)
-        visited.add(target.identity)
-        if status_on(target, ask.as_of) is not OfferingStatus.retired:
-            warnings.extend(_offering_warnings(snapshot, target, ask.as_of))
-            return _usable(
-                snapshot,
-                ask,
-                ResolutionStatus.replaced,
-                rule,
-                model.name,
-                target,
-                warnings,
-                chain=chain,
-                since=since,
-                asked=offering,
-            )
-        current = target
-
-
-def _applicable_replacement(offering: OfferingRec, as_of: dt.date) -> ReplacementRec | None:
-    """The replacement in force on `as_of`: the latest whose effective date has come.
-
-    Ties are broken by name so that the answer never depends on the order links were read in.
-    """
-    in_force = [
-        r for r in offering.replacements if r.effective_on is None or r.effective_on <= as_of
-    ]
-    if not in_force:
-        return None
-    return min(
-        in_force,
-        key=lambda r: (-(r.effective_on or dt.date.min).toordinal(), r.model, r.provider, r.mode),
+    chain, on_the_way, target = follow_replacements(snapshot, offering, ask.as_of)
+    warnings.extend(on_the_way)
+    if target is None:
+        return _retired(ask, model.name, offering, rule, chain, warnings, since)
+    warnings.extend(_offering_warnings(snapshot, target, ask))
+    return _usable(
+        snapshot, ask, rule, model.name, target, warnings, chain=chain, since=since, asked=offering
     )
 
 
 def _usable(
     snapshot: Snapshot,
     ask: _Ask,
-    status: ResolutionStatus,
     rule: Rule,
     matched: str,
     offering: OfferingRec,
     warnings: list[Notice],
     *,
-    chain: list[Hop],
-    since: dt.date | None,
+    chain: Sequence[Hop] = (),
+    since: dt.date | None = None,
     config_name: str | None = None,
     asked: OfferingRec | None = None,
 ) -> Resolution:
+    """`ok` for the offering asked for, or `replaced` by the end of `chain` when `asked` is given."""
     use = config_name or offering.model
-    provider = snapshot.providers.get(offering.provider)
-    config = _config(provider, offering, use)
-    where = _static(snapshot, offering).where
-    if status is ResolutionStatus.ok:
-        message = f"Use {use} {where}."
+    where = _text(snapshot, offering).where
+    if asked is None:
+        status, message = ResolutionStatus.ok, f"Use {use} {where}."
     else:
-        retired = _static(snapshot, asked).where if asked is not None else ""
+        status = ResolutionStatus.replaced
         message = (
-            f"{matched} {retired} is retired since {since}; use {use} {where} instead "
-            f"(replacement since {chain[-1].effective_on})."
+            f"{matched} {_text(snapshot, asked).where} is retired since {since}; use {use} "
+            f"{where} instead (replacement since {chain[-1].effective_on})."
         )
-    first_gone = retired_from(offering)
-    return Resolution(
-        request=ask.request,
-        status=status,
+    return _resolution(
+        ask,
+        status,
+        message,
         rule=rule,
-        message=message,
         matched=matched,
-        model=use,
-        provider=offering.provider,
-        serving_mode=offering.mode,
-        task=offering.task,
-        endpoint_type=offering.task.endpoint_type,
-        endpoint_name=offering.endpoint_name,
-        since=since,
-        retires_on=first_gone,
-        chain=chain,
+        offering=offering,
         warnings=warnings,
-        config=config,
+        model=use,
+        since=since,
+        retires_on=retired_from(offering),
+        chain=list(chain),
+        config=_config(snapshot.providers.get(offering.provider), offering, use),
     )
 
 
@@ -410,50 +348,29 @@ def _retired(
         if chain
         else " and the catalog knows no replacement"
     )
-    return Resolution(
-        request=ask.request,
-        status=ResolutionStatus.retired,
+    return _resolution(
+        ask,
+        ResolutionStatus.retired,
+        f"{matched} {_where(offering)} is retired since {since}{tail}.",
         rule=rule,
-        message=f"{matched} {_where(offering)} is retired since {since}{tail}.",
         matched=matched,
-        model=offering.model,
-        provider=offering.provider,
-        serving_mode=offering.mode,
-        task=offering.task,
-        endpoint_type=offering.task.endpoint_type,
-        endpoint_name=offering.endpoint_name,
+        offering=offering,
+        warnings=warnings,
         since=since,
         chain=chain,
-        warnings=warnings,
-    )
-
-
-def _candidate(
-    offering: OfferingRec, as_of: dt.date, decided_by: dict[str, str] | None = None
-) -> Candidate:
-    return Candidate(
-        model=offering.model,
-        provider=offering.provider,
-        serving_mode=offering.mode,
-        task=offering.task,
-        endpoint_type=offering.task.endpoint_type,
-        endpoint_name=offering.endpoint_name,
-        status=status_on(offering, as_of),
-        decided_by=decided_by or {},
     )
 
 
 def _deployable(model: str, arch: ArchitectureRec) -> list[Candidate]:
     """What provisioned throughput offers for `model`: one candidate per architecture task."""
     return [
-        Candidate(
-            model=model,
-            provider=HOSTED_PROVIDER,
-            serving_mode=ServingMode.provisioned_throughput,
-            task=task,
-            endpoint_type=task.endpoint_type,
-            status=OfferingStatus.active,
-            decided_by={"mode": ServingMode.provisioned_throughput.value, "task": task.value},
+        unlisted_candidate(
+            model,
+            HOSTED_PROVIDER,
+            ServingMode.provisioned_throughput,
+            task,
+            OfferingStatus.active,
+            {"serving_mode": ServingMode.provisioned_throughput.value, "task": task.value},
         )
         for task in arch.tasks
     ]
@@ -470,28 +387,25 @@ def _ambiguous(
         field
         for field, values in (
             ("provider", {o.provider for o in offerings}),
-            ("mode", {o.mode for o in offerings}),
+            ("serving_mode", {o.mode for o in offerings}),
             ("task", {o.task for o in offerings}),
         )
         if len(values) > 1
     ]
 
     def decided(o: OfferingRec) -> dict[str, str]:
-        values = {"provider": o.provider, "mode": o.mode.value, "task": o.task.value}
+        values = {"provider": o.provider, "serving_mode": o.mode.value, "task": o.task.value}
         return {field: values[field] for field in varying}
 
-    return Resolution(
-        request=ask.request,
-        status=ResolutionStatus.ambiguous,
+    return _resolution(
+        ask,
+        ResolutionStatus.ambiguous,
+        f"{ask.name} fits {len(offerings)} offerings; {' and '.join(varying)} would choose.",
         rule=rule,
-        message=(
-            f"{ask.name} fits {len(offerings)} offerings; pass "
-            + " and ".join(f"--{f}" for f in varying)
-            + " to choose."
-        ),
         matched=matched,
-        warnings=list(notes),
-        candidates=[_candidate(o, ask.as_of, decided(o)) for o in offerings],
+        warnings=notes,
+        candidates=[candidate_info(o, ask.as_of, decided(o)) for o in offerings],
+        decided_by=varying,
     )
 
 
@@ -502,23 +416,23 @@ def _unsupported(
         part
         for part in (
             f"for {ask.task.value}" if ask.task else "",
-            f"in {_mode(ask.mode)}" if ask.mode else "",
+            f"in {_mode(ask.serving_mode)}" if ask.serving_mode else "",
             f"at {ask.provider.slug}" if ask.provider else "",
         )
         if part
     )
-    candidates = [_candidate(o, ask.as_of) for o in (offerings or model.offerings)]
+    candidates = [candidate_info(o, ask.as_of) for o in (offerings or model.offerings)]
     arch = _architecture_of(snapshot, model)
     if arch is not None:
         candidates.extend(_deployable(model.name, arch))
     offered = ", ".join(
         f"{c.task.value} ({_mode(c.serving_mode)} at {c.provider})" for c in candidates
     )
-    return Resolution(
-        request=ask.request,
-        status=ResolutionStatus.unsupported,
+    return _resolution(
+        ask,
+        ResolutionStatus.unsupported,
+        f"{model.name} is not offered {wanted}; it is offered for {offered}.",
         rule=rule,
-        message=f"{model.name} is not offered {wanted}; it is offered for {offered}.",
         matched=model.name,
         candidates=candidates,
     )
@@ -532,13 +446,13 @@ def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
         warnings.append(
             Notice(
                 code="no_custom_models",
-                message=(f"{ask.provider.name} does not accept fine-tuned model names"),
+                message=f"{ask.provider.name} does not accept fine-tuned model names",
             )
         )
-    return Resolution(
-        request=ask.request,
-        status=ResolutionStatus.unknown,
-        message=f"{ask.name!r} is not in the catalog{hint}",
+    return _resolution(
+        ask,
+        ResolutionStatus.unknown,
+        f"{ask.name!r} is not in the catalog{hint}",
         suggestions=suggestions,
         warnings=warnings,
     )
@@ -577,14 +491,14 @@ def _resolve_architecture(
 ) -> Resolution:
     """Provisioned throughput deploys any model of a supported architecture."""
     if ask.task is not None and ask.task not in arch.tasks:
-        return Resolution(
-            request=ask.request,
-            status=ResolutionStatus.unsupported,
-            rule=Rule.architecture,
-            message=(
+        return _resolution(
+            ask,
+            ResolutionStatus.unsupported,
+            (
                 f"{arch.name} serves {', '.join(t.value for t in arch.tasks)} in "
                 f"provisioned throughput, not {ask.task.value}."
             ),
+            rule=Rule.architecture,
             matched=matched,
             candidates=_deployable(model_name, arch),
         )
@@ -602,7 +516,7 @@ def _resolve_architecture(
     if others and ask.task is None:
         warnings.append(
             Notice(
-                code="also_supports", message=(f"the same endpoint also serves {', '.join(others)}")
+                code="also_supports", message=f"the same endpoint also serves {', '.join(others)}"
             )
         )
     if task is Task.embeddings and arch.embeddings_normalized is False:
@@ -616,18 +530,18 @@ def _resolve_architecture(
                 ),
             )
         )
-    return Resolution(
-        request=ask.request,
-        status=ResolutionStatus.ok,
+    return _resolution(
+        ask,
+        ResolutionStatus.ok,
+        f"Deploy {model_name} with provisioned throughput ({task.endpoint_type}).",
         rule=Rule.architecture,
-        message=f"Deploy {model_name} with provisioned throughput ({task.endpoint_type}).",
         matched=matched,
+        warnings=warnings,
         model=model_name,
         provider=HOSTED_PROVIDER,
         serving_mode=ServingMode.provisioned_throughput,
         task=task,
         endpoint_type=task.endpoint_type,
-        warnings=warnings,
         config=provisioned_throughput_config(model_name),
     )
 
@@ -636,42 +550,42 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
     """A provider that accepts fine-tuned names takes an unlisted name for its allowed tasks."""
     allowed = provider.custom_tasks
     allowed_text = ", ".join(t.value for t in allowed)
-
-    def candidate(task: Task) -> Candidate:
-        return Candidate(
-            model=ask.name,
-            provider=provider.slug,
-            serving_mode=ServingMode.external,
-            task=task,
-            endpoint_type=task.endpoint_type,
-            status=OfferingStatus.unknown,
-            decided_by={"task": task.value},
+    candidates = [
+        unlisted_candidate(
+            ask.name,
+            provider.slug,
+            ServingMode.external,
+            task,
+            OfferingStatus.unknown,
+            {"task": task.value},
         )
-
-    if ask.mode not in (None, ServingMode.external) or (
+        for task in allowed
+    ]
+    if ask.serving_mode not in (None, ServingMode.external) or (
         ask.task is not None and ask.task not in allowed
     ):
-        wanted = ask.task.value if ask.task and ask.task not in allowed else _mode(ask.mode)
-        return Resolution(
-            request=ask.request,
-            status=ResolutionStatus.unsupported,
-            rule=Rule.custom,
-            message=(
+        wanted = ask.task.value if ask.task and ask.task not in allowed else _mode(ask.serving_mode)
+        return _resolution(
+            ask,
+            ResolutionStatus.unsupported,
+            (
                 f"{ask.name} is not listed, and {provider.name} accepts fine-tuned model "
                 f"names only as external models for {allowed_text}, not {wanted}."
             ),
-            candidates=[candidate(t) for t in allowed],
+            rule=Rule.custom,
+            candidates=candidates,
         )
     if ask.task is None and len(allowed) > 1:
-        return Resolution(
-            request=ask.request,
-            status=ResolutionStatus.ambiguous,
-            rule=Rule.custom,
-            message=(
+        return _resolution(
+            ask,
+            ResolutionStatus.ambiguous,
+            (
                 f"{ask.name} is not listed; {provider.name} accepts fine-tuned models for "
-                f"{allowed_text}: pass --task to choose."
+                f"{allowed_text}; task would choose."
             ),
-            candidates=[candidate(t) for t in allowed],
+            rule=Rule.custom,
+            candidates=candidates,
+            decided_by=["task"],
         )
     task = ask.task or allowed[0]
     warnings = [
@@ -683,17 +597,17 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
             ),
         )
     ]
-    return Resolution(
-        request=ask.request,
-        status=ResolutionStatus.ok,
+    return _resolution(
+        ask,
+        ResolutionStatus.ok,
+        f"Use {ask.name} at {provider.slug} (external, {task.endpoint_type}).",
         rule=Rule.custom,
-        message=f"Use {ask.name} at {provider.slug} (external, {task.endpoint_type}).",
+        warnings=warnings,
         model=ask.name,
         provider=provider.slug,
         serving_mode=ServingMode.external,
         task=task,
         endpoint_type=task.endpoint_type,
-        warnings=warnings,
         config=external_model_config(provider, ask.name, task, None),
     )
 
@@ -701,20 +615,20 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
 # -- warnings and small helpers ---------------------------------------------------------------
 
 
-def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, as_of: dt.date) -> list[Notice]:
+def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, ask: _Ask) -> list[Notice]:
     warnings = []
-    status = status_on(offering, as_of)
+    status = status_on(offering, ask.as_of)
     first_gone = retired_from(offering)
-    if first_gone is not None and first_gone - as_of <= RETIRES_SOON:
+    if retires_within(offering, ask.as_of, ask.within_days):
         warnings.append(
             Notice(
                 code="retires_soon",
-                message=(f"retires: {_retirement_phrase(offering, as_of)}"),
+                message=f"retires: {_retirement_phrase(offering, ask.as_of)}",
             )
         )
     if status is OfferingStatus.deprecated:
         warnings.append(
-            Notice(code="deprecated", message=(f"deprecated since {offering.deprecated_on}"))
+            Notice(code="deprecated", message=f"deprecated since {offering.deprecated_on}")
         )
     if status in (OfferingStatus.deprecated, OfferingStatus.unknown) and first_gone is None:
         warnings.append(
@@ -727,21 +641,14 @@ def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, as_of: dt.date
                 ),
             )
         )
-    warnings.extend(_static(snapshot, offering).notices)
+    warnings.extend(_text(snapshot, offering).notices)
     return warnings
 
 
-@dataclass(frozen=True, slots=True)
-class _Static:
-    """What the resolver says about an offering whatever the date; computed once per snapshot."""
-
-    where: str
-    notices: tuple[Notice, ...]
-
-
-def _static(snapshot: Snapshot, offering: OfferingRec) -> _Static:
-    cache: dict[int, _Static] = snapshot.cache.setdefault("offering_static", {})
-    found = cache.get(id(offering))  # the snapshot keeps its offerings alive: ids are stable
+def _text(snapshot: Snapshot, offering: OfferingRec) -> OfferingText:
+    """Where the offering is and its standing notices, built once per snapshot."""
+    memo = snapshot.derived.offering_text
+    found = memo.get(id(offering))
     if found is not None:
         return found
     notices = [
@@ -766,11 +673,7 @@ def _static(snapshot: Snapshot, offering: OfferingRec) -> _Static:
                     message=f"{model.name} is listed from an unverified source ({model.source.key})",
                 )
             )
-    endpoint = f", endpoint {offering.endpoint_name}" if offering.endpoint_name else ""
-    where = (
-        f"at {offering.provider} ({_mode(offering.mode)}, {offering.task.endpoint_type}{endpoint})"
-    )
-    return cache.setdefault(id(offering), _Static(where, tuple(notices)))
+    return memo.setdefault(id(offering), OfferingText(_where(offering), tuple(notices)))
 
 
 def _retirement_phrase(offering: OfferingRec, as_of: dt.date) -> str:
@@ -806,9 +709,9 @@ def _architecture_hint(snapshot: Snapshot, model: ModelRec, offering: OfferingRe
         Notice(
             code="architecture_deployable",
             message=(
-                f"the {arch.name} architecture is still deployable with provisioned throughput "
-                "(--mode provisioned_throughput)"
+                f"the {arch.name} architecture is still deployable with provisioned throughput"
             ),
+            options={"serving_mode": ServingMode.provisioned_throughput.value},
         )
     ]
 

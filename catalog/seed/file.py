@@ -16,9 +16,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from catalog.core.names import name_key
 from catalog.errors import SeedError, SeedErrors
-from catalog.names import name_key
-from catalog.seed_schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument, VersionEntry
+from catalog.seed.schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument, VersionEntry
 from catalog.vocabulary import VersionShape
 
 FieldPath = tuple[str | int, ...]

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from catalog.lifecycle import retired_from, status_on
-from catalog.records import (
+from catalog.core.lifecycle import retired_from, status_on
+from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
     OfferingRec,
     ProviderRec,
+    ReplacementRec,
     ReportRec,
     SourceRec,
 )
 from catalog.schemas import (
     AliasInfo,
     ArchitectureInfo,
+    Candidate,
+    Hop,
     Lifecycle,
     LifecycleDate,
     ModelInfo,
@@ -24,6 +27,7 @@ from catalog.schemas import (
     ReplacementInfo,
     SourceRef,
 )
+from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 
 def source_ref(source: SourceRec) -> SourceRef:
@@ -70,6 +74,83 @@ def lifecycle_info(offering: OfferingRec, as_of: dt.date) -> Lifecycle:
     )
 
 
+def replacement_info(replacement: ReplacementRec) -> ReplacementInfo:
+    return ReplacementInfo(
+        model=replacement.model,
+        provider=replacement.provider,
+        serving_mode=replacement.mode,
+        effective_on=replacement.effective_on,
+        reason=replacement.reason,
+        source=source_ref(replacement.source),
+    )
+
+
+def hop_info(
+    current: OfferingRec,
+    target: OfferingRec,
+    replacement: ReplacementRec,
+    effective_on: dt.date | None,
+) -> Hop:
+    return Hop(
+        from_model=current.model,
+        to_model=target.model,
+        provider=target.provider,
+        serving_mode=target.mode,
+        task=target.task,
+        effective_on=effective_on,
+        reason=replacement.reason,
+        source=source_ref(replacement.source),
+    )
+
+
+def candidate_info(
+    offering: OfferingRec, as_of: dt.date, decided_by: dict[str, str] | None = None
+) -> Candidate:
+    """An offering as a resolution's candidate; `decided_by` names the fields that pick it."""
+    return Candidate(
+        model=offering.model,
+        provider=offering.provider,
+        serving_mode=offering.mode,
+        task=offering.task,
+        endpoint_type=offering.task.endpoint_type,
+        endpoint_name=offering.endpoint_name,
+        status=status_on(offering, as_of),
+        decided_by=decided_by or {},
+    )
+
+
+def unlisted_candidate(
+    model: str,
+    provider: str,
+    serving_mode: ServingMode,
+    task: Task,
+    status: OfferingStatus,
+    decided_by: dict[str, str],
+) -> Candidate:
+    """A candidate the catalog does not list as an offering (an architecture, a custom name)."""
+    return Candidate(
+        model=model,
+        provider=provider,
+        serving_mode=serving_mode,
+        task=task,
+        endpoint_type=task.endpoint_type,
+        status=status,
+        decided_by=decided_by,
+    )
+
+
+def offering_fields(offering: OfferingRec) -> dict[str, object]:
+    """The fields a resolution copies from the offering it settles on."""
+    return {
+        "model": offering.model,
+        "provider": offering.provider,
+        "serving_mode": offering.mode,
+        "task": offering.task,
+        "endpoint_type": offering.task.endpoint_type,
+        "endpoint_name": offering.endpoint_name,
+    }
+
+
 def offering_info(offering: OfferingRec, as_of: dt.date) -> OfferingInfo:
     return OfferingInfo(
         model=offering.model,
@@ -82,17 +163,7 @@ def offering_info(offering: OfferingRec, as_of: dt.date) -> OfferingInfo:
         notes=offering.notes,
         source=source_ref(offering.source),
         lifecycle=lifecycle_info(offering, as_of),
-        replaced_by=[
-            ReplacementInfo(
-                model=r.model,
-                provider=r.provider,
-                serving_mode=r.mode,
-                effective_on=r.effective_on,
-                reason=r.reason,
-                source=source_ref(r.source),
-            )
-            for r in offering.replacements
-        ],
+        replaced_by=[replacement_info(r) for r in offering.replacements],
     )
 
 

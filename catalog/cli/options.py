@@ -1,0 +1,54 @@
+"""Options and helpers every command group shares: one spelling of each flag."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="MODEL_CATALOG_DATABASE_URL",
+        help="SQLAlchemy URL; default: the embedded SQLite catalog in your data directory.",
+        show_envvar=True,
+    ),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for tools.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default today.")]
+TaskOpt = Annotated[
+    str | None, typer.Option("--task", help="chat, completions or embeddings (or llm/v1/...).")
+]
+ServingModeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--serving-mode",
+        "--mode",
+        help="pay_per_token, provisioned_throughput or external (--mode for short).",
+    ),
+]
+ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Provider slug or name.")]
+
+
+def print_json(value: Any) -> None:
+    from pydantic import BaseModel, TypeAdapter
+
+    if isinstance(value, BaseModel):
+        text = value.model_dump_json(indent=2)
+    else:
+        text = TypeAdapter(type(value)).dump_json(value, indent=2).decode()
+    typer.echo(text)
+
+
+def open_catalog(database_url: str | None) -> Any:
+    from catalog.library import Catalog
+
+    return Catalog.open(database_url)
+
+
+def open_engine(database_url: str | None) -> Any:
+    from catalog.settings import load_settings
+    from catalog.store.db import make_engine
+
+    return make_engine(load_settings(database_url).database_url)

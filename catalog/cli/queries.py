@@ -1,0 +1,151 @@
+"""`model-catalog models | show | providers | architectures`: reading the catalog."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from catalog.cli.options import (
+    AsJson,
+    AsOf,
+    DatabaseUrl,
+    ProviderOpt,
+    ServingModeOpt,
+    TaskOpt,
+    open_catalog,
+    print_json,
+)
+from catalog.cli.render import mode_label, replacement_phrase, status_phrase, table
+from catalog.core.words import plural
+
+
+def models(
+    provider: ProviderOpt = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Publisher.")] = None,
+    task: TaskOpt = None,
+    serving_mode: ServingModeOpt = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="active, deprecated, retired or unknown.")
+    ] = None,
+    as_of: AsOf = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Text in a name, alias or endpoint.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """List models and their offerings, with each offering's status as of a date."""
+    found = open_catalog(database_url).models(
+        provider=provider,
+        publisher=publisher,
+        task=task,
+        serving_mode=serving_mode,
+        status=status,
+        as_of=as_of,
+        query=query,
+    )
+    if as_json:
+        print_json(found)
+        return
+    rows = [
+        [
+            model.name,
+            offering.provider,
+            mode_label(offering.serving_mode),
+            offering.task,
+            offering.endpoint_name or "",
+            status_phrase(offering),
+            replacement_phrase(offering),
+        ]
+        for model in found
+        for offering in model.offerings
+    ]
+    if not rows:
+        typer.echo("no models match")
+        return
+    typer.echo(
+        table(["MODEL", "PROVIDER", "MODE", "TASK", "ENDPOINT", "STATUS", "REPLACED BY"], rows)
+    )
+    count = len(found)
+    typer.echo(f"\n{plural(count, 'model')}, {plural(len(rows), 'offering')}")
+
+
+def show(
+    name: Annotated[str, typer.Argument(help="Model name, alias or endpoint name.")],
+    as_of: AsOf = None,
+    database_url: DatabaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Everything the catalog knows about one model."""
+    model = open_catalog(database_url).model(name, as_of=as_of)
+    if as_json:
+        print_json(model)
+        return
+    typer.echo(
+        f"{model.name}  (publisher {model.publisher}"
+        + (f", architecture {model.architecture}" if model.architecture else "")
+        + ")"
+    )
+    if model.aliases:
+        typer.echo("aliases: " + ", ".join(a.name for a in model.aliases))
+    for note in (model.license, model.notes):
+        if note:
+            typer.echo(note)
+    for offering in model.offerings:
+        where = f"{offering.provider} {mode_label(offering.serving_mode)} {offering.task}"
+        endpoint = f" endpoint {offering.endpoint_name}" if offering.endpoint_name else ""
+        typer.echo(f"- {where}{endpoint}: {status_phrase(offering)}")
+        life = offering.lifecycle
+        if life.retires is not None:
+            verified = "" if life.retires.source.verified else " [unverified]"
+            typer.echo(
+                f"    {life.retires.meaning} {life.retires.on} ({life.retires.source.key}"
+                f"{verified})"
+            )
+        for report in life.also_reported:
+            typer.echo(
+                f"    also reported: {report.meaning} {report.on} ({report.source.key})"
+                + (f": {report.note}" if report.note else "")
+            )
+        if offering.replaced_by:
+            typer.echo(f"    replaced by {replacement_phrase(offering)}")
+        if offering.notes:
+            typer.echo(f"    {offering.notes}")
+
+
+def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:
+    """List providers, their config slugs and which tasks accept fine-tuned model names."""
+    found = open_catalog(database_url).providers()
+    if as_json:
+        print_json(found)
+        return
+    typer.echo(
+        table(
+            ["PROVIDER", "NAME", "CONFIG", "MODELS", "CUSTOM MODELS"],
+            [
+                [
+                    p.slug,
+                    p.name,
+                    p.config_provider or "",
+                    str(p.model_count),
+                    ", ".join(p.custom_model_tasks),
+                ]
+                for p in found
+            ],
+        )
+    )
+
+
+def architectures(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:
+    """List the architectures provisioned throughput can deploy."""
+    found = open_catalog(database_url).architectures()
+    if as_json:
+        print_json(found)
+        return
+    typer.echo(
+        table(
+            ["ARCHITECTURE", "PUBLISHER", "TASKS", "LICENSE"],
+            [[a.name, a.publisher, ", ".join(a.tasks), a.license or ""] for a in found],
+        )
+    )

@@ -1,0 +1,1 @@
+"""The database: the ORM, engines and sessions, schema management, and the one reader of a Snapshot."""

@@ -1,0 +1,399 @@
+"""Read the catalog's tables into a `Snapshot`: the one place SQL meets the core's records.
+
+Each record has one declarative mapping from its fields to the columns (and conversions) that
+feed them; a table is read with one SELECT and converted a whole column at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Select, select
+from sqlalchemy.orm import Session
+
+from catalog.core.records import (
+    ArchitectureRec,
+    ModelRec,
+    NameFormRec,
+    OfferingRec,
+    ProviderRec,
+    PublisherRec,
+    ReplacementRec,
+    ReportRec,
+    SourceRec,
+    VersionRec,
+)
+from catalog.core.snapshot import Snapshot, gc_paused
+from catalog.errors import NotLoaded
+from catalog.store import models as orm
+from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task, VersionShape
+
+MEANINGS = {meaning.value: meaning for meaning in DateMeaning}
+BASES = {basis.value: basis for basis in LifecycleBasis}
+
+# The one "newest revision" query: the catalog's revision is the newest row of catalog_revisions.
+NEWEST_REVISION: Select[orm.CatalogRevision] = (
+    select(orm.CatalogRevision).order_by(orm.CatalogRevision.id.desc()).limit(1)
+)
+
+R = TypeVar("R")
+# field name -> a column, or (a column, a conversion applied to each of its values)
+Spec = Mapping[str, Any]
+
+
+def latest_revision(session: Session) -> orm.CatalogRevision | None:
+    """The catalog's current revision row, or None before the first load."""
+    return session.scalars(NEWEST_REVISION).first()
+
+
+def read_revision(session: Session) -> tuple[int, dt.datetime] | None:
+    """The current revision's number and load time (what decides whether a snapshot is stale)."""
+    latest = latest_revision(session)
+    return (latest.id, latest.loaded_at) if latest is not None else None
+
+
+def read_snapshot(session: Session) -> Snapshot:
+    """Read every table once (a dozen queries, whatever the catalog's size) into a Snapshot.
+
+    The cyclic garbage collector is paused meanwhile: the build allocates millions of objects
+    and none of them forms a cycle, so its passes would only re-scan them (38% of the time).
+    """
+    with gc_paused():
+        return _read_snapshot(session)
+
+
+def _columns(connection: Connection, spec: Spec) -> dict[str, list[Any]]:
+    """One SELECT of the spec's columns, as field -> converted values (in row order)."""
+    entries = {
+        name: entry if isinstance(entry, tuple) else (entry, None) for name, entry in spec.items()
+    }
+    rows = connection.execute(select(*(column for column, _ in entries.values()))).all()
+    raw = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
+    return {
+        name: list(map(convert, values) if convert is not None else values)
+        for (name, (_, convert)), values in zip(entries.items(), raw, strict=True)
+    }
+
+
+def _fields(record: type[Any]) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(record):
+        return tuple(f.name for f in dataclasses.fields(record))
+    return tuple(record._fields)
+
+
+def _records(record: Callable[..., R], columns: Mapping[str, Sequence[Any]]) -> list[R]:
+    """Build one record per row, each field from the column of the same name."""
+    return list(map(record, *(columns[name] for name in _fields(record))))  # type: ignore[arg-type]
+
+
+def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[R]]:
+    groups: defaultdict[int, list[R]] = defaultdict(list)
+    for key, value in zip(keys, values, strict=True):
+        groups[key].append(value)
+    return groups
+
+
+def _sorted(items: Sequence[Any], key: Any = None) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=key)) if len(items) > 1 else tuple(items)
+
+
+def _by_id(columns: Mapping[str, Sequence[Any]], values: Sequence[R]) -> dict[int, R]:
+    return dict(zip(columns["id"], values, strict=True))
+
+
+def _read_snapshot(session: Session) -> Snapshot:
+    revision = read_revision(session)
+    if revision is None:
+        raise NotLoaded("the catalog database is empty: run `model-catalog load`")
+    connection = session.connection()
+
+    S = orm.Source
+    source_columns = _columns(
+        connection,
+        {
+            "id": S.id,
+            "key": S.key,
+            "title": S.title,
+            "verified": S.verified,
+            "url": S.url,
+            "read_on": S.read_on,
+            "note": S.note,
+        },
+    )
+    sources = _by_id(source_columns, _records(SourceRec, source_columns))
+    source, maybe_source = sources.__getitem__, sources.get
+
+    P = orm.Publisher
+    publisher_columns = _columns(connection, {"id": P.id, "slug": P.slug, "name": P.name})
+    publishers = _by_id(publisher_columns, _records(PublisherRec, publisher_columns))
+    publisher_slugs = {id_: p.slug for id_, p in publishers.items()}
+    tasks = {
+        id_: Task(slug) for id_, slug in _pairs(connection, orm.TaskType.id, orm.TaskType.slug)
+    }
+    modes = {
+        id_: ServingMode(slug)
+        for id_, slug in _pairs(connection, orm.ServingModeRow.id, orm.ServingModeRow.slug)
+    }
+
+    C = orm.CustomModelRule
+    rules = _columns(
+        connection,
+        {
+            "provider_id": C.provider_id,
+            "task": (C.task_type_id, tasks.__getitem__),
+            "source_id": C.source_id,
+            "naming": C.naming,
+            "pattern": C.pattern,
+        },
+    )
+    naming = {
+        provider_id: (rule_naming, rule_pattern)
+        for provider_id, rule_naming, rule_pattern in zip(
+            rules["provider_id"], rules["naming"], rules["pattern"], strict=True
+        )
+    }
+    custom = {
+        provider_id: sorted(pairs)
+        for provider_id, pairs in _grouped(
+            rules["provider_id"], list(zip(rules["task"], rules["source_id"], strict=True))
+        ).items()
+    }
+    P2 = orm.Provider
+    provider_columns = _columns(
+        connection,
+        {
+            "id": P2.id,
+            "slug": P2.slug,
+            "name": P2.name,
+            "source": (P2.source_id, source),
+            "config_provider": P2.config_provider,
+            "openai_api_type": P2.openai_api_type,
+            "note": P2.note,
+        },
+    )
+    provider_rules = [custom.get(id_, []) for id_ in provider_columns["id"]]
+    provider_columns["custom_tasks"] = [tuple(task for task, _ in r) for r in provider_rules]
+    provider_columns["custom_source"] = [source(r[0][1]) if r else None for r in provider_rules]
+    provider_naming = [naming.get(id_, (None, None)) for id_ in provider_columns["id"]]
+    provider_columns["custom_naming"] = [n for n, _ in provider_naming]
+    provider_columns["custom_pattern"] = [p for _, p in provider_naming]
+    providers = _by_id(provider_columns, _records(ProviderRec, provider_columns))
+    provider_slugs = {id_: p.slug for id_, p in providers.items()}
+
+    AT, AA = orm.ArchitectureTask, orm.ArchitectureAlias
+    arch_task_columns = _columns(
+        connection, {"id": AT.architecture_id, "task": (AT.task_type_id, tasks.__getitem__)}
+    )
+    arch_tasks = _grouped(arch_task_columns["id"], arch_task_columns["task"])
+    arch_alias_columns = _columns(connection, {"id": AA.architecture_id, "alias": AA.alias})
+    arch_aliases = _grouped(arch_alias_columns["id"], arch_alias_columns["alias"])
+    A = orm.Architecture
+    arch_columns = _columns(
+        connection,
+        {
+            "id": A.id,
+            "name": A.name,
+            "key": A.name_key,
+            "publisher": (A.publisher_id, publisher_slugs.__getitem__),
+            "source": (A.source_id, source),
+            "license": A.license,
+            "embeddings_normalized": A.embeddings_normalized,
+            "notes": A.notes,
+        },
+    )
+    arch_columns["tasks"] = [tuple(sorted(arch_tasks[id_])) for id_ in arch_columns["id"]]
+    arch_columns["aliases"] = [tuple(sorted(arch_aliases[id_])) for id_ in arch_columns["id"]]
+    architectures = _by_id(arch_columns, _records(ArchitectureRec, arch_columns))
+    arch_names = {id_: a.name for id_, a in architectures.items()}
+
+    model_names = dict(_pairs(connection, orm.Model.id, orm.Model.name))
+    L = orm.LifecycleReport
+    report_columns = _columns(
+        connection,
+        {
+            "offering_id": L.offering_id,
+            "on": L.on_date,
+            "meaning": (L.meaning, MEANINGS.__getitem__),
+            "source": (L.source_id, source),
+            "note": L.note,
+        },
+    )
+    reports = _grouped(report_columns["offering_id"], _records(ReportRec, report_columns))
+    RP = orm.Replacement
+    replacement_columns = _columns(
+        connection,
+        {
+            "offering_id": RP.offering_id,
+            "model": (RP.replacement_model_id, model_names.__getitem__),
+            "provider": (RP.provider_id, provider_slugs.__getitem__),
+            "mode": (RP.serving_mode_id, modes.__getitem__),
+            "source": (RP.source_id, source),
+            "effective_on": RP.effective_on,
+            "reason": RP.reason,
+        },
+    )
+    replacements = _grouped(
+        replacement_columns["offering_id"], _records(ReplacementRec, replacement_columns)
+    )
+
+    O = orm.Offering  # noqa: E741
+    offering_columns = _columns(
+        connection,
+        {
+            "id": O.id,
+            "model_id": O.model_id,
+            "provider": (O.provider_id, provider_slugs.__getitem__),
+            "mode": (O.serving_mode_id, modes.__getitem__),
+            "task": (O.task_type_id, tasks.__getitem__),
+            "source": (O.source_id, source),
+            "endpoint_name": O.endpoint_name,
+            "bedrock_provider": O.bedrock_provider,
+            "notes": O.notes,
+            "lifecycle_basis": (O.lifecycle_basis, BASES.get),
+            "lifecycle_source": (O.lifecycle_source_id, maybe_source),
+            "lifecycle_note": O.lifecycle_note,
+            "deprecated_on": O.deprecated_on,
+            "deprecated_source": (O.deprecated_source_id, maybe_source),
+            "deprecated_note": O.deprecated_note,
+            "retires_on": O.retires_on,
+            "retires_meaning": (O.retires_meaning, MEANINGS.get),
+            "retires_source": (O.retires_source_id, maybe_source),
+            "retires_note": O.retires_note,
+        },
+    )
+    offering_ids = offering_columns["id"]
+    offering_columns["model"] = list(map(model_names.__getitem__, offering_columns["model_id"]))
+    offering_columns["reports"] = [
+        _sorted(reports.get(id_, ()), key=lambda r: r.on) for id_ in offering_ids
+    ]
+    offering_columns["replacements"] = [
+        _sorted(replacements.get(id_, ()), key=lambda r: r.effective_on or dt.date.min)
+        for id_ in offering_ids
+    ]
+    offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
+
+    alias_columns = _columns(
+        connection,
+        {"model_id": orm.Alias.model_id, "alias": orm.Alias.alias, "kind": orm.Alias.kind},
+    )
+    aliases = _grouped(
+        alias_columns["model_id"],
+        list(zip(alias_columns["alias"], alias_columns["kind"], strict=True)),
+    )
+    M = orm.Model
+    model_columns = _columns(
+        connection,
+        {
+            "id": M.id,
+            "name": M.name,
+            "key": M.name_key,
+            "publisher": (M.publisher_id, publisher_slugs.__getitem__),
+            "source": (M.source_id, source),
+            "display_name": M.display_name,
+            "family": M.family,
+            "architecture": (M.architecture_id, arch_names.get),
+            "license": M.license,
+            "embeddings_normalized": M.embeddings_normalized,
+            "notes": M.notes,
+        },
+    )
+    model_columns["offerings"] = [
+        _sorted(offerings.get(id_, ()), key=lambda o: (o.provider, o.mode, o.task))
+        for id_ in model_columns["id"]
+    ]
+    model_columns["aliases"] = [_sorted(aliases.get(id_, ())) for id_ in model_columns["id"]]
+    shapes, versions = _read_versions(connection, source, maybe_source, model_names, provider_slugs)
+    model_columns["version_shapes"] = [shapes.get(id_, ()) for id_ in model_columns["id"]]
+    model_columns["versions"] = [versions.get(id_, ()) for id_ in model_columns["id"]]
+    return Snapshot.build(
+        revision=revision[0],
+        loaded_at=revision[1],
+        models=_records(ModelRec, model_columns),
+        providers=providers.values(),
+        publishers=publishers.values(),
+        architectures=architectures.values(),
+        name_forms=_read_name_forms(connection, source, provider_slugs, modes),
+    )
+
+
+def _read_name_forms(
+    connection: Connection,
+    source: Callable[[int], SourceRec],
+    provider_slugs: Mapping[int, str],
+    modes: Mapping[int, ServingMode],
+) -> list[NameFormRec]:
+    """Every name form, in the order the seed lists them."""
+    N = orm.NameForm
+    columns = _columns(
+        connection,
+        {
+            "position": N.position,
+            "kind": N.kind,
+            "form": N.form,
+            "tool": N.tool,
+            "source": (N.source_id, source),
+            "provider": (N.provider_id, provider_slugs.get),
+            "outside": N.outside,
+            "mode": (N.serving_mode_id, modes.get),
+            "note": N.note,
+        },
+    )
+    order = sorted(range(len(columns["position"])), key=columns["position"].__getitem__)
+    forms = _records(NameFormRec, columns)
+    return [forms[i] for i in order]
+
+
+def _read_versions(
+    connection: Connection,
+    source: Callable[[int], SourceRec],
+    maybe_source: Callable[[int], SourceRec | None],
+    model_names: Mapping[int, str],
+    provider_slugs: Mapping[int, str],
+) -> tuple[dict[int, tuple[VersionShape, ...]], dict[int, tuple[VersionRec, ...]]]:
+    """Each model's version shapes and listed versions, by model id."""
+    VS = orm.ModelVersionShape
+    shape_columns = _columns(
+        connection, {"model_id": VS.model_id, "shape": (VS.shape, VersionShape)}
+    )
+    shapes = _grouped(shape_columns["model_id"], shape_columns["shape"])
+    V = orm.ModelVersion
+    columns = _columns(
+        connection,
+        {
+            "model_id": V.model_id,
+            "model": (V.model_id, model_names.__getitem__),
+            "provider": (V.provider_id, provider_slugs.__getitem__),
+            "version": V.version,
+            "shape": (V.shape, VersionShape),
+            "name": V.name,
+            "source": (V.source_id, source),
+            "own_lifecycle": (V.own_lifecycle, bool),
+            "note": V.note,
+            "lifecycle_basis": (V.lifecycle_basis, BASES.get),
+            "lifecycle_source": (V.lifecycle_source_id, maybe_source),
+            "lifecycle_note": V.lifecycle_note,
+            "deprecated_on": V.deprecated_on,
+            "deprecated_source": (V.deprecated_source_id, maybe_source),
+            "deprecated_note": V.deprecated_note,
+            "retires_on": V.retires_on,
+            "retires_meaning": (V.retires_meaning, MEANINGS.get),
+            "retires_source": (V.retires_source_id, maybe_source),
+            "retires_note": V.retires_note,
+        },
+    )
+    versions = _grouped(columns["model_id"], _records(VersionRec, columns))
+    return (
+        {id_: tuple(sorted(found)) for id_, found in shapes.items()},
+        {
+            id_: tuple(sorted(found, key=lambda v: (v.provider, v.version)))
+            for id_, found in versions.items()
+        },
+    )
+
+
+def _pairs(connection: Connection, key: Any, value: Any) -> list[tuple[Any, Any]]:
+    return [(k, v) for k, v in connection.execute(select(key, value)).all()]
