@@ -15,6 +15,7 @@ from catalog.vocabulary import (
     Rule,
     ServingMode,
     Task,
+    VersionShape,
 )
 
 
@@ -81,6 +82,19 @@ class AliasInfo(Public):
     kind: str
 
 
+class VersionInfo(Public):
+    """A provider's version of a model; `lifecycle` is its own where a source gives one."""
+
+    version: str
+    name: str
+    provider: str
+    shape: VersionShape
+    source: SourceRef
+    own_lifecycle: bool
+    lifecycle: Lifecycle | None = None
+    note: str | None = None
+
+
 class ModelInfo(Public):
     name: str
     display_name: str | None = None
@@ -93,6 +107,8 @@ class ModelInfo(Public):
     source: SourceRef
     aliases: list[AliasInfo] = Field(default_factory=list)
     offerings: list[OfferingInfo] = Field(default_factory=list)
+    version_shapes: list[VersionShape] = Field(default_factory=list)
+    versions: list[VersionInfo] = Field(default_factory=list)
 
 
 class ProviderInfo(Public):
@@ -167,6 +183,18 @@ class Candidate(Public):
     decided_by: dict[str, str] = Field(default_factory=dict)
 
 
+class NameFormInfo(Public):
+    """The form a name was written in (`azure/`, `endpoints:/`, a Bedrock ARN) and what it said."""
+
+    form: str
+    kind: str  # "prefix" or "pattern"
+    tool: str
+    provider: str | None = None  # the catalog provider the form decides
+    outside: str | None = None  # a provider the catalog does not cover
+    name: str  # the name read inside the form
+    source: SourceRef
+
+
 class Resolution(Public):
     """The answer to "what do I use for this name, task, mode and provider on this date"."""
 
@@ -190,3 +218,7 @@ class Resolution(Public):
     decided_by: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None
+    # how the name was written, when a provider form wrapped it
+    name_form: NameFormInfo | None = None
+    # the provider's version the name carries (`0613`, `2024-08-06`, `002`), when it carries one
+    version: str | None = None

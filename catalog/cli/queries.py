@@ -112,6 +112,19 @@ def show(
             typer.echo(f"    replaced by {replacement_phrase(offering)}")
         if offering.notes:
             typer.echo(f"    {offering.notes}")
+    for version in model.versions:
+        life = version.lifecycle
+        if life is None:
+            fate = "lifecycle of the model"
+        elif life.retires is not None:
+            verified = "" if life.retires.source.verified else " [unverified]"
+            fate = (
+                f"{life.status.value}: {life.retires.meaning} {life.retires.on} "
+                f"({life.retires.source.key}{verified})"
+            )
+        else:
+            fate = f"{life.status.value}" + (f" ({life.note})" if life.note else "")
+        typer.echo(f"- version {version.name} at {version.provider}: {fate}")
 
 
 def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:

@@ -87,6 +87,12 @@ def resolution_lines(result: Resolution) -> list[str]:
         lines.append(f"  to choose, pass {' and '.join(flag(f) for f in result.decided_by)}")
     if result.rule is not None:
         lines.append(f"  rule: {result.rule.value}")
+    if result.name_form is not None:
+        form = result.name_form
+        where = form.provider or f"{form.outside} (not in the catalog)"
+        lines.append(f"  read as: {form.name} at {where} ({form.tool} form {form.form})")
+    if result.version is not None:
+        lines.append(f"  version: {result.version}")
     for hop in result.chain:
         verified = "" if hop.source.verified else ", unverified"
         lines.append(

@@ -28,6 +28,7 @@ from catalog.core.records import (
 from catalog.vocabulary import ServingMode
 
 if TYPE_CHECKING:
+    from catalog.core.names import FormIndex
     from catalog.schemas import Notice
 
 OfferingPlace = tuple[str, str, ServingMode]  # model name, provider slug, serving mode
@@ -53,6 +54,11 @@ class DerivedIndexes:
     trigrams: Mapping[str, tuple[str, ...]] | None = None
     # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
     offering_text: dict[int, OfferingText] = field(default_factory=dict)
+    # the name forms, compiled (catalog.core.names.form_index)
+    name_forms: FormIndex | None = None
+    # (offering identity, version) -> the offering as that version lives it; kept alive here so
+    # that offering_text's ids stay stable
+    version_offerings: dict[tuple[object, ...], OfferingRec] = field(default_factory=dict)
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
@@ -140,7 +146,10 @@ class Snapshot:
         for arch in arch_list:
             arch_keys[arch.key] = arch
             for alias in arch.aliases:
-                arch_keys.setdefault(name_key(alias), arch)
+                key = name_key(alias)
+                arch_keys.setdefault(key, arch)
+                if "/" in key:  # a Hugging Face id also names it without its organisation
+                    arch_keys.setdefault(key.rsplit("/", 1)[1], arch)
         return cls(
             revision=revision,
             loaded_at=loaded_at,
