@@ -189,6 +189,7 @@ class NameFormInfo(Public):
     form: str
     kind: str  # "prefix" or "pattern"
     tool: str
+    label: str  # how messages name it: "LiteLLM's azure/ form", "AWS ARN form"
     provider: str | None = None  # the catalog provider the form decides
     outside: str | None = None  # a provider the catalog does not cover
     name: str  # the name read inside the form

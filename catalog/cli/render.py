@@ -90,7 +90,7 @@ def resolution_lines(result: Resolution) -> list[str]:
     if result.name_form is not None:
         form = result.name_form
         where = form.provider or f"{form.outside} (not in the catalog)"
-        lines.append(f"  read as: {form.name} at {where} ({form.tool} form {form.form})")
+        lines.append(f"  read as: {form.name} at {where} ({form.label})")
     if result.version is not None:
         lines.append(f"  version: {result.version}")
     for hop in result.chain:

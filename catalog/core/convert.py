@@ -148,6 +148,7 @@ def name_form_info(form: NameFormRec, name: str) -> NameFormInfo:
         form=form.form,
         kind=form.kind,
         tool=form.tool,
+        label=form.label,
         provider=form.provider,
         outside=form.outside,
         name=name,

@@ -179,3 +179,8 @@ class NameFormRec:
     outside: str | None = None  # a provider the catalog does not cover
     mode: ServingMode | None = None  # the serving mode the form implies, if any
     note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name the form: `LiteLLM's azure/ form`, `AWS ARN form`."""
+        return f"{self.tool}'s {self.form} form" if self.kind == "prefix" else f"{self.tool} form"

@@ -126,7 +126,7 @@ def resolve(
             dataclasses.replace(ask, name=read.name, form=form),
             ResolutionStatus.unknown,
             (
-                f"{name!r} is written for {read.outside} ({form.tool}'s {form.form} form), a "
+                f"{name!r} is written for {read.outside} ({form.label}), a "
                 "provider the catalog does not cover."
             ),
         )
@@ -135,10 +135,7 @@ def resolve(
         return _resolution(
             dataclasses.replace(ask, name=read.name, form=form),
             ResolutionStatus.unsupported,
-            (
-                f"{name!r} is written for {read.provider} ({form.tool}'s {form.form} form), "
-                f"not for {provider.slug}."
-            ),
+            (f"{name!r} is written for {read.provider} ({form.label}), not for {provider.slug}."),
             decided_by=["provider"],
         )
     inner = dataclasses.replace(
@@ -627,7 +624,7 @@ def _unknown(snapshot: Snapshot, ask: _Ask, *notes: Notice) -> Resolution:
         )
     where = ""
     if ask.form is not None and ask.provider is not None:
-        where = f" at {ask.provider.slug} (read from {ask.request.name!r}, {ask.form.tool}'s form)"
+        where = f" at {ask.provider.slug} (read from {ask.request.name!r}, {ask.form.label})"
     return _resolution(
         ask,
         ResolutionStatus.unknown,
