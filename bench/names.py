@@ -57,7 +57,9 @@ class Entry:
     mode: str | None = None
 
 
-def read_corpus(path: Path = CORPUS_PATH) -> tuple[list[Entry], list[dict[str, Any]], dict[str, str]]:
+def read_corpus(
+    path: Path = CORPUS_PATH,
+) -> tuple[list[Entry], list[dict[str, Any]], dict[str, str]]:
     """The covered entries, the uncovered ones and the corpus's sources."""
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     entries = [Entry(**row) for row in data["names"]]
