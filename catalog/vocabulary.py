@@ -7,6 +7,18 @@ describes them (names, endpoint types) and the loader refuses any other value.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+# Identifier shapes, shared by the seed file's validation and the database's column sizes.
+SLUG_MAX_LENGTH = 64
+NAME_MAX_LENGTH = 200
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
+]
 
 
 class Task(StrEnum):
@@ -29,12 +41,33 @@ class ServingMode(StrEnum):
 
 
 class DateMeaning(StrEnum):
-    """What a retirement date means, as the provider states it."""
+    """What a retirement date means, as the provider states it: the one definition.
+
+    `core.lifecycle.retired_from` turns a date and its meaning into the first day without the
+    offering; `describe` says it in words for every face.
+    """
 
     last = "last"  # last day available: retired from the next day
     gone = "gone"  # first day unavailable (a shutdown date)
     by = "by"  # unavailable by that date; the exact day is unstated
     not_before = "not_before"  # the provider promises availability until at least then
+
+    @property
+    def describe(self) -> str:
+        return _MEANING_TEXT[self]
+
+
+_MEANING_TEXT = {
+    DateMeaning.last: "last day available; retired from the next day",
+    DateMeaning.gone: "first day unavailable",
+    DateMeaning.by: "unavailable by this date; the exact day is not stated",
+    DateMeaning.not_before: "available until at least this date",
+}
+
+
+def sql_choices(values: type[StrEnum]) -> str:
+    """`('a', 'b')`: an enum's values for a CHECK constraint, so the database and code agree."""
+    return "(" + ", ".join(f"'{value.value}'" for value in values) + ")"
 
 
 class LifecycleBasis(StrEnum):

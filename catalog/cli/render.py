@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from catalog.core.lifecycle import retirement_label
-from catalog.vocabulary import OfferingStatus
+from catalog.core.words import plural
+from catalog.vocabulary import DateMeaning, OfferingStatus
 
 if TYPE_CHECKING:
-    from catalog.schemas import OfferingInfo, Resolution
+    from catalog.schemas import Deprecation, OfferingInfo, Resolution
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -36,7 +37,7 @@ def status_phrase(offering: OfferingInfo) -> str:
     life = offering.lifecycle
     first_gone = life.retired_from
     if life.status is OfferingStatus.retired:
-        if life.retires is not None and life.retires.meaning == "by":
+        if life.retires is not None and life.retires.meaning is DateMeaning.by:
             return f"retired (by {life.retires.on})"
         return f"retired since {first_gone}"
     text = life.status.value
@@ -45,7 +46,7 @@ def status_phrase(offering: OfferingInfo) -> str:
     if life.retires is not None and first_gone is not None:
         label, day = retirement_label(life.retires.meaning, life.retires.on)
         text += f", {label} {day}"
-    elif life.retires is not None and life.retires.meaning == "not_before":
+    elif life.retires is not None and life.retires.meaning is DateMeaning.not_before:
         text += f", not before {life.retires.on}"
     return text
 
@@ -112,3 +113,29 @@ def resolution_lines(result: Resolution) -> list[str]:
     if result.config is not None:
         lines.append("  config: " + json.dumps(result.config))
     return lines
+
+
+def deprecation_row(deprecation: Deprecation) -> list[str]:
+    """MODEL PROVIDER MODE TASK STATUS RETIREMENT WHEN REPLACED BY, for the deprecations table."""
+    label, day = retirement_label(deprecation.meaning, deprecation.date)
+    days = deprecation.days
+    when = (
+        "today"
+        if days == 0
+        else (f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago")
+    )
+    replacement = ""
+    if deprecation.replacement_model is not None:
+        replacement = deprecation.replacement_model
+        if deprecation.replacement_provider != deprecation.provider:
+            replacement += f" at {deprecation.replacement_provider}"
+    return [
+        deprecation.model,
+        deprecation.provider,
+        mode_label(deprecation.serving_mode),
+        deprecation.task,
+        deprecation.status.value,
+        f"{label} {day}",
+        when,
+        replacement,
+    ]

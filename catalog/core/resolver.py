@@ -573,7 +573,7 @@ def _ambiguous(
     return _resolution(
         ask,
         ResolutionStatus.ambiguous,
-        f"{ask.name} fits {len(offerings)} offerings; {' and '.join(varying)} would choose.",
+        f"{ask.name} fits {len(offerings)} offerings that differ in {' and '.join(varying)}.",
         rule=rule,
         matched=matched,
         warnings=notes,
@@ -782,7 +782,7 @@ def _resolve_custom(snapshot: Snapshot, ask: _Ask, provider: ProviderRec) -> Res
             ResolutionStatus.ambiguous,
             (
                 f"{ask.name} is not listed; {provider.name} accepts fine-tuned models for "
-                f"{allowed_text}; task would choose."
+                f"{allowed_text}, and the task is open."
             ),
             rule=Rule.custom,
             candidates=candidates,

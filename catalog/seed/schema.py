@@ -16,13 +16,13 @@ from catalog.vocabulary import (
     AliasKind,
     DateMeaning,
     LifecycleBasis,
+    Name,
     ServingMode,
+    Slug,
     Task,
     VersionShape,
 )
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 

@@ -24,6 +24,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from catalog.vocabulary import (
+    NAME_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    AliasKind,
+    DateMeaning,
+    LifecycleBasis,
+    ServingMode,
+    Task,
+    VersionShape,
+    sql_choices,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -33,11 +45,11 @@ NAMING_CONVENTION = {
 }
 
 IntPk = Annotated[int, mapped_column(Integer, primary_key=True)]
-Slug = Annotated[str, mapped_column(String(64))]
-Name = Annotated[str, mapped_column(String(200))]
+SlugColumn = Annotated[str, mapped_column(String(SLUG_MAX_LENGTH))]
+NameColumn = Annotated[str, mapped_column(String(NAME_MAX_LENGTH))]
 OptionalText = Annotated[str | None, mapped_column(Text)]
 
-MEANINGS = "('last', 'gone', 'by', 'not_before')"
+MEANINGS = sql_choices(DateMeaning)
 
 
 def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Mapped[int]:
@@ -68,7 +80,7 @@ class Source(Base):
     __tablename__ = "sources"
 
     id: Mapped[IntPk]
-    key: Mapped[Slug] = mapped_column(unique=True)
+    key: Mapped[SlugColumn] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[OptionalText]
     verified: Mapped[bool] = mapped_column(Boolean)
@@ -80,33 +92,27 @@ class Publisher(Base):
     __tablename__ = "publishers"
 
     id: Mapped[IntPk]
-    slug: Mapped[Slug] = mapped_column(unique=True)
-    name: Mapped[Name]
+    slug: Mapped[SlugColumn] = mapped_column(unique=True)
+    name: Mapped[NameColumn]
 
 
 class TaskType(Base):
     __tablename__ = "task_types"
-    __table_args__ = (
-        CheckConstraint("slug IN ('chat', 'completions', 'embeddings')", name="known_task"),
-    )
+    __table_args__ = (CheckConstraint(f"slug IN {sql_choices(Task)}", name="known_task"),)
 
     id: Mapped[IntPk]
-    slug: Mapped[Slug] = mapped_column(unique=True)
-    name: Mapped[Name]
-    endpoint_type: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[SlugColumn] = mapped_column(unique=True)
+    name: Mapped[NameColumn]
+    endpoint_type: Mapped[str] = mapped_column(String(SLUG_MAX_LENGTH), unique=True)
 
 
 class ServingModeRow(Base):
     __tablename__ = "serving_modes"
-    __table_args__ = (
-        CheckConstraint(
-            "slug IN ('pay_per_token', 'provisioned_throughput', 'external')", name="known_mode"
-        ),
-    )
+    __table_args__ = (CheckConstraint(f"slug IN {sql_choices(ServingMode)}", name="known_mode"),)
 
     id: Mapped[IntPk]
-    slug: Mapped[Slug] = mapped_column(unique=True)
-    name: Mapped[Name]
+    slug: Mapped[SlugColumn] = mapped_column(unique=True)
+    name: Mapped[NameColumn]
     note: Mapped[OptionalText]
 
 
@@ -116,10 +122,10 @@ class Provider(Base):
     __tablename__ = "providers"
 
     id: Mapped[IntPk]
-    slug: Mapped[Slug] = mapped_column(unique=True)
-    name: Mapped[Name]
-    config_provider: Mapped[str | None] = mapped_column(String(64))
-    openai_api_type: Mapped[str | None] = mapped_column(String(64))
+    slug: Mapped[SlugColumn] = mapped_column(unique=True)
+    name: Mapped[NameColumn]
+    config_provider: Mapped[str | None] = mapped_column(String(SLUG_MAX_LENGTH))
+    openai_api_type: Mapped[str | None] = mapped_column(String(SLUG_MAX_LENGTH))
     source_id: Mapped[int] = _fk("sources.id")
     note: Mapped[OptionalText]
 
@@ -145,8 +151,8 @@ class Architecture(Base):
     __tablename__ = "architectures"
 
     id: Mapped[IntPk]
-    name: Mapped[Name] = mapped_column(unique=True)
-    name_key: Mapped[Name] = mapped_column(unique=True)
+    name: Mapped[NameColumn] = mapped_column(unique=True)
+    name_key: Mapped[NameColumn] = mapped_column(unique=True)
     publisher_id: Mapped[int] = _fk("publishers.id")
     license: Mapped[OptionalText]
     embeddings_normalized: Mapped[bool | None] = mapped_column(Boolean)
@@ -170,8 +176,8 @@ class ArchitectureAlias(Base):
 
     id: Mapped[IntPk]
     architecture_id: Mapped[int] = _fk("architectures.id")
-    alias: Mapped[Name]
-    alias_key: Mapped[Name] = mapped_column(unique=True)
+    alias: Mapped[NameColumn]
+    alias_key: Mapped[NameColumn] = mapped_column(unique=True)
 
 
 class Model(Base):
@@ -180,11 +186,11 @@ class Model(Base):
     __tablename__ = "models"
 
     id: Mapped[IntPk]
-    name: Mapped[Name] = mapped_column(unique=True)
-    name_key: Mapped[Name] = mapped_column(unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[NameColumn] = mapped_column(unique=True)
+    name_key: Mapped[NameColumn] = mapped_column(unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(NAME_MAX_LENGTH))
     publisher_id: Mapped[int] = _fk("publishers.id")
-    family: Mapped[str | None] = mapped_column(String(200))
+    family: Mapped[str | None] = mapped_column(String(NAME_MAX_LENGTH))
     architecture_id: Mapped[int | None] = _fk("architectures.id", nullable=True)
     license: Mapped[OptionalText]
     embeddings_normalized: Mapped[bool | None] = mapped_column(Boolean)
@@ -198,15 +204,15 @@ class Alias(Base):
     __tablename__ = "aliases"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('display', 'translated', 'prefixed', 'latest', 'endpoint', 'other')",
+            f"kind IN {sql_choices(AliasKind)}",
             name="known_kind",
         ),
     )
 
     id: Mapped[IntPk]
     model_id: Mapped[int] = _fk("models.id")
-    alias: Mapped[Name]
-    alias_key: Mapped[Name] = mapped_column(unique=True)
+    alias: Mapped[NameColumn]
+    alias_key: Mapped[NameColumn] = mapped_column(unique=True)
     kind: Mapped[str] = mapped_column(String(16))
 
 
@@ -228,7 +234,7 @@ class Offering(Base):
             name="deprecated_date_has_source",
         ),
         CheckConstraint(
-            "lifecycle_basis IS NULL OR lifecycle_basis IN ('active', 'unknown')",
+            f"lifecycle_basis IS NULL OR lifecycle_basis IN {sql_choices(LifecycleBasis)}",
             name="lifecycle_basis",
         ),
         CheckConstraint(
@@ -242,8 +248,8 @@ class Offering(Base):
     provider_id: Mapped[int] = _fk("providers.id", index=False)
     serving_mode_id: Mapped[int] = _fk("serving_modes.id")
     task_type_id: Mapped[int] = _fk("task_types.id")
-    endpoint_name: Mapped[str | None] = mapped_column(String(200), unique=True)
-    bedrock_provider: Mapped[str | None] = mapped_column(String(64))
+    endpoint_name: Mapped[str | None] = mapped_column(String(NAME_MAX_LENGTH), unique=True)
+    bedrock_provider: Mapped[str | None] = mapped_column(String(SLUG_MAX_LENGTH))
     notes: Mapped[OptionalText]
     source_id: Mapped[int] = _fk("sources.id")
     lifecycle_basis: Mapped[str | None] = mapped_column(String(16))
@@ -293,7 +299,7 @@ class Replacement(Base):
     source_id: Mapped[int] = _fk("sources.id")
 
 
-SHAPES = "('date', 'mmdd', 'three_digit', 'at', 'revision')"
+SHAPES = sql_choices(VersionShape)
 
 
 class NameForm(Base):
@@ -313,7 +319,7 @@ class NameForm(Base):
     form: Mapped[str] = mapped_column(Text)
     provider_id: Mapped[int | None] = _fk("providers.id", nullable=True)
     outside: Mapped[str | None] = mapped_column(String(200))
-    tool: Mapped[Name]
+    tool: Mapped[NameColumn]
     serving_mode_id: Mapped[int | None] = _fk("serving_modes.id", nullable=True)
     source_id: Mapped[int] = _fk("sources.id")
     note: Mapped[OptionalText]
@@ -363,8 +369,8 @@ class ModelVersion(Base):
     provider_id: Mapped[int] = _fk("providers.id")
     version: Mapped[str] = mapped_column(String(32))
     shape: Mapped[str] = mapped_column(String(16))
-    name: Mapped[Name]
-    name_key: Mapped[Name]
+    name: Mapped[NameColumn]
+    name_key: Mapped[NameColumn]
     source_id: Mapped[int] = _fk("sources.id")
     note: Mapped[OptionalText]
     own_lifecycle: Mapped[bool] = mapped_column(Boolean)
