@@ -435,6 +435,39 @@ def test_a_bedrock_profile_resolves_as_the_bedrock_id(
     )
 
 
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from(["", "azure/", "bedrock/", "openai:", "endpoints:/", "gemini/"]),
+    rest=st.text(max_size=60),
+)
+def test_any_written_name_resolves_without_raising(
+    snapshot: Snapshot, prefix: str, rest: str
+) -> None:
+    result = resolve(snapshot, prefix + rest, as_of=dt.date(2026, 11, 25))
+    if prefix == "gemini/":
+        assert result.status not in USABLE
+
+
+@pytest.mark.parametrize(
+    ("written", "options"),
+    [
+        ("endpoints:/not-an-endpoint", {}),
+        ("gpt-4o", {"serving_mode": "pay_per_token"}),
+        ("text-embedding-3-large", {"task": "chat", "provider": "openai"}),
+        ("openai:gpt-35-turbo", {}),
+        ("anthropic/claude-v2", {}),
+        ("gpt-4o-2024-08-06", {"provider": "anthropic"}),
+    ],
+)
+def test_non_models_wrong_tasks_modes_and_providers_are_never_ok(
+    catalog: Catalog, written: str, options: dict[str, str]
+) -> None:
+    result = catalog.resolve(written, as_of=TODAY, **options)  # type: ignore[arg-type]
+    assert result.status not in USABLE, result.message
+
+
 # -- the corpus --------------------------------------------------------------------------------
 
 
