@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(
         f"of the misses, {len(open_provider)} name a model the catalog lists at several "
-        f"providers and name no provider (LiteLLM's bare keys); with the provider given, "
+        f"providers and name no provider (bare names); with the provider given, "
         f"{hits + len(open_provider)}/{len(entries)} = "
         f"{(hits + len(open_provider)) / len(entries):.1%}"
     )

@@ -296,6 +296,14 @@ def test_an_openai_fine_tuned_id_is_custom_and_says_by_which_rule(catalog: Catal
     assert "ft:<base model>:<organization>:<suffix>:<job id>" in custom.message
 
 
+def test_a_fine_tuned_model_of_a_retired_base_says_so(catalog: Catalog) -> None:
+    result = catalog.resolve("ft:davinci-002:acme::abc123", task="completions", as_of=TODAY)
+    assert result.rule == "custom"
+    assert "base_retired" in codes(result)
+    retiring = catalog.resolve("ft:gpt-4o-2024-08-06:acme::x1", task="chat", as_of=TODAY)
+    assert {"base_retires_soon", "base_deprecated"} <= codes(retiring)
+
+
 def test_an_azure_deployment_name_is_custom_at_azure(catalog: Catalog) -> None:
     result = catalog.resolve("my-gpt4o-deployment", provider="azure-openai", task="chat")
     assert (result.status, result.rule) == ("ok", "custom")

@@ -737,7 +737,8 @@ def _resolve_custom(snapshot: Snapshot, ask: _Ask, provider: ProviderRec) -> Res
     """A provider that accepts fine-tuned names takes an unlisted name for its allowed tasks,
     when the name follows that provider's naming of them."""
     naming = provider.custom_naming or "any name"
-    if provider.custom_pattern is not None and not re.fullmatch(provider.custom_pattern, ask.name):
+    match = re.fullmatch(provider.custom_pattern, ask.name) if provider.custom_pattern else None
+    if provider.custom_pattern is not None and match is None:
         return _unknown(
             snapshot,
             ask,
@@ -799,6 +800,9 @@ def _resolve_custom(snapshot: Snapshot, ask: _Ask, provider: ProviderRec) -> Res
             ),
         )
     ]
+    base = match.groupdict().get("base") if match is not None else None
+    if base:
+        warnings.extend(_base_model(snapshot, ask, provider, base, task))
     return _resolution(
         ask,
         ResolutionStatus.ok,
@@ -815,6 +819,43 @@ def _resolve_custom(snapshot: Snapshot, ask: _Ask, provider: ProviderRec) -> Res
 
 
 # -- warnings and small helpers ---------------------------------------------------------------
+
+
+def _base_model(
+    snapshot: Snapshot, ask: _Ask, provider: ProviderRec, base: str, task: Task
+) -> list[Notice]:
+    """What the catalog knows of the model a fine-tuned name was trained from: a fine-tuned
+    model rarely outlives its base, so a retired or retiring base is said, and so is a base
+    that serves another task."""
+    found = resolve(snapshot, base, as_of=ask.as_of, provider=provider, within_days=ask.within_days)
+    retired = found.status in (ResolutionStatus.replaced, ResolutionStatus.retired) or (
+        found.status is ResolutionStatus.ambiguous
+        and all(c.status is OfferingStatus.retired for c in found.candidates)
+    )
+    notes = []
+    if found.status is ResolutionStatus.ok and found.task not in (None, task):
+        notes.append(
+            Notice(
+                code="base_task",
+                message=f"its base model {base} serves {found.task}, not {task.value}",
+            )
+        )
+    if retired:
+        since = f" since {found.since}" if found.since else ""
+        notes.append(
+            Notice(
+                code="base_retired",
+                message=(
+                    f"its base model {base} is retired at {provider.slug}{since}: fine-tuned "
+                    "models usually go with their base"
+                ),
+            )
+        )
+        return notes
+    soon = [w for w in found.warnings if w.code in ("retires_soon", "deprecated")]
+    return notes + [
+        Notice(code="base_" + w.code, message=f"its base model {base}: {w.message}") for w in soon
+    ]
 
 
 def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, ask: _Ask) -> list[Notice]:
