@@ -163,11 +163,12 @@ class Hop(Public):
 
 class Notice(Public):
     """A warning or note. `options` names request fields (and values) that act on it, so each
-    face can say them its own way: `--serving-mode provisioned_throughput`, `serving_mode=...`."""
+    face can say them its own way: `--serving-mode provisioned_throughput`, `serving_mode=...`;
+    None when none does (a None default keeps the many notices per resolve cheap to build)."""
 
     code: str
     message: str
-    options: dict[str, str] = Field(default_factory=dict)
+    options: dict[str, str] | None = None
 
 
 class Candidate(Public):
@@ -216,7 +217,7 @@ class Resolution(Public):
     warnings: list[Notice] = Field(default_factory=list)
     candidates: list[Candidate] = Field(default_factory=list)
     # the request fields that would choose among the candidates (`provider`, `serving_mode`, `task`)
-    decided_by: list[str] = Field(default_factory=list)
+    decided_by: tuple[str, ...] = ()  # a tuple: an immutable default costs nothing to build
     suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None
     # how the name was written, when a provider form wrapped it

@@ -10,11 +10,10 @@ naming rule (`custom`); else `unknown`, with suggestions.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from catalog.core.convert import (
     candidate_info,
@@ -45,7 +44,7 @@ from catalog.core.records import (
     SourceRec,
     VersionRec,
 )
-from catalog.core.replacements import follow_replacements
+from catalog.core.replacements import follow_from_retired
 from catalog.core.snapshot import OfferingText, Snapshot
 from catalog.core.words import plural
 from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
@@ -59,6 +58,8 @@ from catalog.vocabulary import (
 )
 
 HOSTED_PROVIDER = "databricks"
+# The request option that would pick provisioned throughput (pydantic copies it per notice).
+_PROVISIONED_OPTION = {"serving_mode": ServingMode.provisioned_throughput.value}
 
 # A pay-per-token endpoint keeps its URL when the model is updated; responses name the
 # model with a date suffix: `llama-2-70b-chat-030424`.
@@ -69,9 +70,9 @@ RESPONSE_ID = re.compile(r"^(?P<base>.+)-\d{6}$")
 DATED = re.compile(r"^(?P<base>.+)-\d{8}$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Ask:
-    """The parsed request, as the rules need it."""
+class _Ask(NamedTuple):
+    """The parsed request, as the rules need it (a named tuple: built once per resolve, and a
+    frozen dataclass's __init__ costs several times more)."""
 
     name: str
     task: Task | None
@@ -123,7 +124,7 @@ def resolve(
     form = read.form
     if read.outside is not None:
         return _resolution(
-            dataclasses.replace(ask, name=read.name, form=form),
+            ask._replace(name=read.name, form=form),
             ResolutionStatus.unknown,
             (
                 f"{name!r} is written for {read.outside} ({form.label}), a "
@@ -133,13 +134,12 @@ def resolve(
     assert read.provider is not None
     if provider is not None and provider.slug != read.provider:
         return _resolution(
-            dataclasses.replace(ask, name=read.name, form=form),
+            ask._replace(name=read.name, form=form),
             ResolutionStatus.unsupported,
             (f"{name!r} is written for {read.provider} ({form.label}), not for {provider.slug}."),
             decided_by=["provider"],
         )
-    inner = dataclasses.replace(
-        ask,
+    inner = ask._replace(
         name=read.name,
         provider=snapshot.providers.get(read.provider),
         serving_mode=serving_mode or read.serving_mode,
@@ -277,6 +277,7 @@ def _resolution(
     warnings: Sequence[Notice] = (),
     candidates: Sequence[Candidate] = (),
     decided_by: Sequence[str] = (),
+    chain: Sequence[Hop] = (),
     **fields: object,
 ) -> Resolution:
     """The one place a Resolution is built: the request, the verdict, and the offering's fields
@@ -284,20 +285,26 @@ def _resolution(
     values: dict[str, object] = offering_fields(offering) if offering is not None else {}
     if ask.form is not None:
         values["name_form"] = name_form_info(ask.form, ask.name)
-    values.update(fields)
-    return Resolution.model_validate(
-        {
-            "request": ask.request,
-            "status": status,
-            "rule": rule,
-            "message": message,
-            "matched": matched,
-            "warnings": list(warnings),
-            "candidates": list(candidates),
-            "decided_by": list(decided_by),
-            **values,
-        }
+    # Only what is given: the model's defaults are cheaper than validating empty values.
+    values.update(
+        {key: value for key, value in fields.items() if value is not None},
+        request=ask.request,
+        status=status,
+        message=message,
     )
+    if chain:
+        values["chain"] = list(chain)
+    if rule is not None:
+        values["rule"] = rule
+    if matched is not None:
+        values["matched"] = matched
+    if warnings:
+        values["warnings"] = list(warnings)
+    if candidates:
+        values["candidates"] = list(candidates)
+    if decided_by:
+        values["decided_by"] = tuple(decided_by)
+    return Resolution.model_validate(values)
 
 
 # -- finding the offering -----------------------------------------------------------------
@@ -393,7 +400,7 @@ def _settle(
         )
     warnings.extend(_unverified_retirement(offering))
     warnings.extend(_architecture_hint(snapshot, model, offering))
-    chain, on_the_way, target = follow_replacements(snapshot, offering, ask.as_of)
+    chain, on_the_way, target = follow_from_retired(snapshot, offering, ask.as_of)
     warnings.extend(on_the_way)
     if target is None:
         return _retired(
@@ -493,10 +500,10 @@ def _usable(
         matched=matched,
         offering=offering,
         warnings=warnings,
+        chain=chain,
         model=use,
         since=since,
         retires_on=retired_from(offering),
-        chain=list(chain),
         config=_config(snapshot.providers.get(offering.provider), offering, use),
         version=version,
     )
@@ -862,7 +869,7 @@ def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, ask: _Ask) -> 
     warnings = []
     status = status_on(offering, ask.as_of)
     first_gone = retired_from(offering)
-    if retires_within(offering, ask.as_of, ask.within_days):
+    if retires_within(first_gone, ask.as_of, ask.within_days):
         warnings.append(
             Notice(
                 code="retires_soon",
@@ -971,7 +978,7 @@ def _architecture_hint(snapshot: Snapshot, model: ModelRec, offering: OfferingRe
             message=(
                 f"the {arch.name} architecture is still deployable with provisioned throughput"
             ),
-            options={"serving_mode": ServingMode.provisioned_throughput.value},
+            options=_PROVISIONED_OPTION,
         )
     ]
 
