@@ -833,36 +833,69 @@ def _base_model(
 ) -> list[Notice]:
     """What the catalog knows of the model a fine-tuned name was trained from: a fine-tuned
     model rarely outlives its base, so a retired or retiring base is said, and so is a base
-    that serves another task."""
-    found = resolve(snapshot, base, as_of=ask.as_of, provider=provider, within_days=ask.within_days)
-    retired = found.status in (ResolutionStatus.replaced, ResolutionStatus.retired) or (
-        found.status is ResolutionStatus.ambiguous
-        and all(c.status is OfferingStatus.retired for c in found.candidates)
-    )
-    notes = []
-    if found.status is ResolutionStatus.ok and found.task not in (None, task):
-        notes.append(
-            Notice(
-                code="base_task",
-                message=f"its base model {base} serves {found.task}, not {task.value}",
-            )
+    that serves another task. Read from the records directly: no second resolution."""
+    key = name_key(base)
+    found = find(snapshot, key)
+    model: ModelRec | None = found[0] if found is not None else None
+    version: VersionRead | None = None
+    if model is None:
+        read = read_version(snapshot, key)
+        if read is None:
+            return []
+        model, version = read.family, read
+    offerings = [
+        o for o in model.offerings if o.provider == provider.slug and o.mode is ServingMode.external
+    ]
+    if not offerings:
+        return []
+    if version is not None:
+        listed = next(
+            (
+                v
+                for v in model.versions
+                if v.provider == provider.slug and v.version == version.version
+            ),
+            None,
         )
-    if retired:
-        since = f" since {found.since}" if found.since else ""
+        if listed is not None:
+            offerings = [_version_offering(snapshot, o, listed) for o in offerings]
+    notes = []
+    if all(o.task is not task for o in offerings):
+        served = ", ".join(sorted(o.task.value for o in offerings))
+        notes.append(
+            Notice(code="base_task", message=f"its base model {base} serves {served}, not {task}")
+        )
+    offering = next((o for o in offerings if o.task is task), offerings[0])
+    status = status_on(offering, ask.as_of)
+    if status is OfferingStatus.retired:
         notes.append(
             Notice(
                 code="base_retired",
                 message=(
-                    f"its base model {base} is retired at {provider.slug}{since}: fine-tuned "
-                    "models usually go with their base"
+                    f"its base model {base} is retired at {provider.slug} since "
+                    f"{retired_from(offering) or offering.retires_on}: fine-tuned models usually "
+                    "go with their base"
                 ),
             )
         )
         return notes
-    soon = [w for w in found.warnings if w.code in ("retires_soon", "deprecated")]
-    return notes + [
-        Notice(code="base_" + w.code, message=f"its base model {base}: {w.message}") for w in soon
-    ]
+    if retires_within(retired_from(offering), ask.as_of, ask.within_days):
+        notes.append(
+            Notice(
+                code="base_retires_soon",
+                message=(
+                    f"its base model {base} retires: {_retirement_phrase(offering, ask.as_of)}"
+                ),
+            )
+        )
+    if status is OfferingStatus.deprecated:
+        notes.append(
+            Notice(
+                code="base_deprecated",
+                message=f"its base model {base} is deprecated since {offering.deprecated_on}",
+            )
+        )
+    return notes
 
 
 def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, ask: _Ask) -> list[Notice]:
