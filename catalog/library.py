@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from catalog import arguments
 from catalog.bootstrap import prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
-from catalog.core.deprecations import deprecation_of
+from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
 from catalog.core.lookup import find_written, suggest
 from catalog.core.names import name_key
@@ -284,7 +284,14 @@ class Catalog:
             if wanted is None or offering.provider == wanted.slug
             if (deprecation := deprecation_of(snapshot, offering, day, window)) is not None
         ]
-        return sorted(found, key=lambda d: (d.retired_from, d.model, d.provider, d.serving_mode))
+        for model in snapshot.models:
+            if model.versions:
+                slug = wanted.slug if wanted is not None else None
+                found.extend(version_deprecations(snapshot, model, day, window, slug))
+        return sorted(
+            found,
+            key=lambda d: (d.retired_from, d.model, d.version or "", d.provider, d.serving_mode),
+        )
 
     # -- administration ----------------------------------------------------------------
 

@@ -300,3 +300,5 @@ class Deprecation(Public):
     replacement_model: str | None = None
     replacement_provider: str | None = None
     replacement_serving_mode: ServingMode | None = None
+    # a version of `model` that retires on its own date (Azure's gpt-35-turbo 0613), if it is one
+    version: str | None = None

@@ -375,6 +375,13 @@ def test_the_cli_shows_how_it_read_the_name(
     assert code != 0 and "does not cover" in capsys.readouterr().err
 
 
+def test_deprecations_list_versions_that_retire_on_their_own_dates(catalog: Catalog) -> None:
+    found = catalog.deprecations(as_of="2025-03-01", within_days=0, provider="azure-openai")
+    versions = {(d.model, d.version) for d in found if d.version is not None}
+    assert {("gpt-35-turbo", "0301"), ("gpt-35-turbo", "0613")} <= versions
+    assert ("gpt-35-turbo", None) not in {(d.model, d.version) for d in found}
+
+
 # -- the reader itself -------------------------------------------------------------------------
 
 

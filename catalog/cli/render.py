@@ -129,8 +129,9 @@ def deprecation_row(deprecation: Deprecation) -> list[str]:
         replacement = deprecation.replacement_model
         if deprecation.replacement_provider != deprecation.provider:
             replacement += f" at {deprecation.replacement_provider}"
+    version = f" (version {deprecation.version})" if deprecation.version else ""
     return [
-        deprecation.model,
+        deprecation.model + version,
         deprecation.provider,
         mode_label(deprecation.serving_mode),
         deprecation.task,

@@ -173,7 +173,10 @@ def offering_fields(offering: OfferingRec) -> dict[str, object]:
 
 
 def deprecation_info(
-    offering: OfferingRec, as_of: dt.date, replacement: OfferingRec | None
+    offering: OfferingRec,
+    as_of: dt.date,
+    replacement: OfferingRec | None,
+    version: str | None = None,
 ) -> Deprecation:
     """A dated offering as a deprecation, with the offering that replaces it, if any."""
     first_gone = retired_from(offering)
@@ -193,6 +196,7 @@ def deprecation_info(
         replacement_model=replacement.model if replacement else None,
         replacement_provider=replacement.provider if replacement else None,
         replacement_serving_mode=replacement.mode if replacement else None,
+        version=version,
     )
 
 
