@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.vocabulary import (
     DateMeaning,
+    FailOn,
+    FindingLevel,
     LifecycleBasis,
     OfferingStatus,
     ResolutionStatus,
@@ -302,3 +304,66 @@ class Deprecation(Public):
     replacement_serving_mode: ServingMode | None = None
     # a version of `model` that retires on its own date (Azure's gpt-35-turbo 0613), if it is one
     version: str | None = None
+
+
+# -- the deprecation check ---------------------------------------------------------------------
+
+
+class CheckReplacement(Public):
+    model: str
+    provider: str
+    serving_mode: ServingMode
+    task: Task
+    endpoint_name: str | None = None
+
+
+class CheckFinding(Public):
+    """One reference to a model in a file, with what the catalog says about it on `as_of`."""
+
+    path: str
+    line: int  # 1-based; within the cell for a notebook
+    column: int  # 1-based, in characters
+    end_column: int
+    cell: int | None = None  # 1-based notebook cell
+    file_line: int | None = None  # for a notebook: where the reference sits in the file's JSON
+    file_column: int | None = None
+    text: str  # the whole reference as written, prefix included
+    name: str  # the name inside it that was resolved
+    form: str | None = None  # the provider form that was read (`litellm azure/`, ...)
+    level: FindingLevel
+    status: ResolutionStatus
+    rule: Rule | None = None
+    model: str | None = None
+    provider: str | None = None
+    serving_mode: ServingMode | None = None
+    task: Task | None = None
+    endpoint_name: str | None = None
+    retired_from: dt.date | None = None
+    retires_on: dt.date | None = None
+    retires_meaning: DateMeaning | None = None
+    deprecated_on: dt.date | None = None
+    replacement: CheckReplacement | None = None
+    message: str
+    fix: str | None = None  # the text `--fix` writes instead of `text`
+    fix_note: str | None = None  # why a retired reference is not fixed automatically
+    fixed: bool = False  # `--fix` wrote the fix (a fixed finding no longer fails the check)
+
+
+class FileFix(Public):
+    path: str
+    replacements: int
+    diff: str
+    written: bool
+
+
+class CheckReport(Public):
+    as_of: dt.date
+    warn_within: int
+    fail_on: FailOn
+    catalog_revision: int | None = None
+    files_scanned: int
+    findings: list[CheckFinding] = Field(default_factory=list)
+    suppressed: int = 0
+    counts: dict[str, int] = Field(default_factory=dict)
+    fixes: list[FileFix] = Field(default_factory=list)
+    failed: bool = False

@@ -59,6 +59,8 @@ class DerivedIndexes:
     # (offering identity, version) -> the offering as that version lives it; kept alive here so
     # that offering_text's ids stay stable
     version_offerings: dict[tuple[object, ...], OfferingRec] = field(default_factory=dict)
+    # extra names -> the check's multi-pattern matcher (catalog.check.matcher.Matcher)
+    matchers: dict[tuple[str, ...], object] = field(default_factory=dict)
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:

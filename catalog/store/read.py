@@ -41,6 +41,7 @@ NEWEST_REVISION: Select[orm.CatalogRevision] = (
 )
 
 R = TypeVar("R")
+PARTITION_ROWS = 20_000
 
 SOURCE_SPEC = {
     "key": orm.Source.key,
@@ -76,16 +77,22 @@ def read_snapshot(session: Session) -> Snapshot:
 
 
 def _columns(connection: Connection, spec: Spec) -> dict[str, list[Any]]:
-    """One SELECT of the spec's columns, as field -> converted values (in row order)."""
-    entries = {
-        name: entry if isinstance(entry, tuple) else (entry, None) for name, entry in spec.items()
-    }
-    rows = connection.execute(select(*(column for column, _ in entries.values()))).all()
-    raw = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
-    return {
-        name: list(map(convert, values) if convert is not None else values)
-        for (name, (_, convert)), values in zip(entries.items(), raw, strict=True)
-    }
+    """One SELECT of the spec's columns, as field -> converted values (in row order).
+
+    Rows are fetched and transposed a partition at a time, so the peak memory holds the
+    columns and one partition, never every row object beside every column.
+    """
+    entries = [
+        (name, entry if isinstance(entry, tuple) else (entry, None)) for name, entry in spec.items()
+    ]
+    result = connection.execute(select(*(column for _, (column, _) in entries)))
+    columns: list[list[Any]] = [[] for _ in entries]
+    for partition in result.partitions(PARTITION_ROWS):
+        for (_, (_, convert)), column, values in zip(
+            entries, columns, zip(*partition, strict=True), strict=True
+        ):
+            column.extend(map(convert, values) if convert is not None else values)
+    return {name: column for (name, _), column in zip(entries, columns, strict=True)}
 
 
 def _fields(record: type[Any]) -> tuple[str, ...]:
@@ -272,6 +279,7 @@ def _read_snapshot(session: Session) -> Snapshot:
         for id_ in offering_ids
     ]
     offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
+    del offering_columns, report_columns, replacement_columns, reports, replacements  # peak memory
 
     alias_columns = _columns(
         connection,
@@ -306,14 +314,18 @@ def _read_snapshot(session: Session) -> Snapshot:
     shapes, versions = _read_versions(connection, source, maybe_source, model_names, provider_slugs)
     model_columns["version_shapes"] = [shapes.get(id_, ()) for id_ in model_columns["id"]]
     model_columns["versions"] = [versions.get(id_, ()) for id_ in model_columns["id"]]
+    name_forms = _read_name_forms(connection, source, provider_slugs, modes)
+    models = _records(ModelRec, model_columns)
+    # Only the records outlive this point: free the columns before the build allocates its indexes.
+    del model_columns, alias_columns, aliases, offerings, offering_ids, model_names
     return Snapshot.build(
         revision=revision[0],
         loaded_at=revision[1],
-        models=_records(ModelRec, model_columns),
+        models=models,
         providers=providers.values(),
         publishers=publishers.values(),
         architectures=architectures.values(),
-        name_forms=_read_name_forms(connection, source, provider_slugs, modes),
+        name_forms=name_forms,
     )
 
 
