@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -527,3 +528,21 @@ def test_no_corpus_name_outside_the_catalog_is_usable(snapshot: Snapshot) -> Non
     for entry in _corpus()["uncovered"]:
         result = resolve(snapshot, entry["text"], as_of=dt.date(2026, 11, 25))
         assert result.status not in USABLE, entry
+
+
+def test_the_check_reads_the_catalogs_name_forms(catalog: Catalog, tmp_path: Path) -> None:
+    """The scanner reads references through the same forms as resolve: data, not its own table."""
+    source = tmp_path / "app.py"
+    source.write_text(
+        'a = completion(model="bedrock/us-west-2/anthropic.claude-v2:1")\n'
+        'b = completion(model="gpt-35-turbo-0613")\n'
+        'c = completion(model="gemini/gemini-1.5-pro")\n',
+        encoding="utf-8",
+    )
+    report = catalog.check_paths([str(source)], as_of=TODAY, show_ok=True)
+    found = {f.text: f for f in report.findings}
+    bedrock = found["bedrock/us-west-2/anthropic.claude-v2:1"]
+    assert (bedrock.name, bedrock.provider) == ("claude-v2:1", "amazon-bedrock")
+    assert bedrock.form == "litellm"
+    assert found["gpt-35-turbo-0613"].level == "retired"
+    assert "gemini/gemini-1.5-pro" not in found

@@ -76,20 +76,43 @@ def form_index(snapshot: Snapshot) -> FormIndex:
     return index
 
 
-def _one_form(index: FormIndex, text: str, provider: str | None) -> tuple[NameFormRec, str] | None:
-    """The form `text` is written in (only `provider`'s forms once one is decided), and the rest."""
+def read_name_span(snapshot: Snapshot, text: str) -> tuple[NameRead, int, int]:
+    """`read_name_form`, with where the bare name sits in `text` (start, end): what a tool that
+    rewrites names in place (the check's fixes) needs."""
+    index = form_index(snapshot)
+    start = len(text) - len(text.lstrip())
+    rest, provider, first = text.strip(), None, None
+    for _ in range(MAX_FORMS):
+        found = _one_form_span(index, rest, provider)
+        if found is None:
+            break
+        form, offset, inner = found
+        if inner == rest:
+            first, provider = first or form, form.provider
+            break
+        start, rest, first = start + offset, inner, first or form
+        if form.outside is not None:
+            return NameRead(None, rest, first), start, start + len(rest)
+        provider = form.provider
+    return NameRead(provider, rest, first), start, start + len(rest)
+
+
+def _one_form_span(
+    index: FormIndex, text: str, provider: str | None
+) -> tuple[NameFormRec, int, str] | None:
+    """`_one_form`, with the offset of the rest inside `text`."""
     lowered = text.lower()
     for length in index.lengths:
         if length < len(text):
             form = index.prefixes.get(lowered[:length])
             if form is not None and (provider is None or form.provider == provider):
-                return form, text[length:]
+                return form, length, text[length:]
     for pattern, form in index.patterns:
         if provider is not None and form.provider != provider:
             continue
         match = pattern.fullmatch(text)
         if match is not None and match["name"]:
-            return form, match["name"]
+            return form, match.start("name"), match["name"]
     return None
 
 
@@ -101,22 +124,7 @@ def read_name_form(snapshot: Snapshot, text: str) -> NameRead:
     None). Forms nest within one provider: `bedrock/us.anthropic.claude-v2:1` reads as Bedrock's
     `claude-v2:1`.
     """
-    index = form_index(snapshot)
-    rest, provider, first = text.strip(), None, None
-    for _ in range(MAX_FORMS):
-        found = _one_form(index, rest, provider)
-        if found is None:
-            break
-        form, inner = found
-        if inner == rest:  # a form that names the whole text (OpenAI's ft: ids) decides once
-            first, provider = first or form, form.provider
-            break
-        rest = inner
-        first = first or form
-        if form.outside is not None:
-            return NameRead(None, rest, first)
-        provider = form.provider
-    return NameRead(provider, rest, first)
+    return read_name_span(snapshot, text)[0]
 
 
 # -- versions -------------------------------------------------------------------------------
