@@ -194,7 +194,9 @@ class Catalog:
                 )
             close = suggest(snapshot, written.read.name)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise NotFound(f"no model named {name!r} in the catalog{hint}", field="name")
+            raise NotFound(
+                f"no model named {name!r} in the catalog{hint}", field="name", suggestions=close
+            )
         day = arguments.parse_date(as_of)
         provider = written.read.provider
         at_provider = tuple(o for o in written.model.offerings if o.provider == provider)
