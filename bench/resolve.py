@@ -32,6 +32,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `bench` importable from the checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ruamel.yaml import YAML
 from sqlalchemy.engine import make_url
 
 from bench.generate import (
@@ -53,6 +54,7 @@ from catalog.store.read import read_snapshot
 from catalog.vocabulary import ResolutionStatus, Rule, ServingMode, Task
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "data" / "seed.yaml"
+CORPUS_PATH = Path(__file__).resolve().parents[1] / "tests" / "data" / "name_corpus.yaml"
 AS_OF = dt.date(2026, 11, 24)
 LISTED_TARGET_US = 20.0
 BUILD_TARGET_S = 3.0
@@ -252,6 +254,12 @@ def _inferred_calls(snapshot: Snapshot) -> list[Call]:
     return calls
 
 
+def _written_calls() -> list[Call]:
+    """The name corpus as code and tools write it (provider forms, versions, profiles, ARNs)."""
+    corpus = YAML(typ="safe").load(CORPUS_PATH.read_text(encoding="utf-8"))
+    return [(row["text"], {}) for row in corpus["names"]]
+
+
 def seed_workloads(snapshot: Snapshot) -> tuple[dict[str, list[Call]], list[str]]:
     """The names of each category for the seed catalog, and notes on candidates left out.
 
@@ -265,6 +273,7 @@ def seed_workloads(snapshot: Snapshot) -> tuple[dict[str, list[Call]], list[str]
         ("retired", retired, lambda r: r.status in RETIRED_STATES),
         ("custom", _custom_calls(snapshot), lambda r: r.rule is Rule.custom),
         ("inferred", _inferred_calls(snapshot), lambda r: r.rule is Rule.inferred),
+        ("written", _written_calls(), lambda r: r.status is not ResolutionStatus.unknown),
         ("unknown", random_strings(200), lambda r: r.status is ResolutionStatus.unknown),
     ]
     notes: list[str] = []

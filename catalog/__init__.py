@@ -47,6 +47,7 @@ _HOME: dict[str, str] = {
             "LifecycleDate",
             "LoadReport",
             "ModelInfo",
+            "NameFormInfo",
             "Notice",
             "OfferingInfo",
             "ProviderInfo",
@@ -57,6 +58,7 @@ _HOME: dict[str, str] = {
             "RevisionInfo",
             "SchemaStatus",
             "SourceRef",
+            "VersionInfo",
         ),
         "catalog.schemas",
     ),
@@ -70,6 +72,7 @@ _HOME: dict[str, str] = {
             "Rule",
             "ServingMode",
             "Task",
+            "VersionShape",
         ),
         "catalog.vocabulary",
     ),
@@ -101,6 +104,7 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import LifecycleDate as LifecycleDate
     from catalog.schemas import LoadReport as LoadReport
     from catalog.schemas import ModelInfo as ModelInfo
+    from catalog.schemas import NameFormInfo as NameFormInfo
     from catalog.schemas import Notice as Notice
     from catalog.schemas import OfferingInfo as OfferingInfo
     from catalog.schemas import ProviderInfo as ProviderInfo
@@ -111,6 +115,7 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import RevisionInfo as RevisionInfo
     from catalog.schemas import SchemaStatus as SchemaStatus
     from catalog.schemas import SourceRef as SourceRef
+    from catalog.schemas import VersionInfo as VersionInfo
     from catalog.vocabulary import DateMeaning as DateMeaning
     from catalog.vocabulary import FailOn as FailOn
     from catalog.vocabulary import FindingLevel as FindingLevel
@@ -119,6 +124,7 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.vocabulary import Rule as Rule
     from catalog.vocabulary import ServingMode as ServingMode
     from catalog.vocabulary import Task as Task
+    from catalog.vocabulary import VersionShape as VersionShape
 
 
 def __getattr__(name: str) -> Any:

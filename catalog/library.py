@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 from catalog import arguments
 from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
-from catalog.core.deprecations import deprecation_of
+from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
-from catalog.core.lookup import find_model, suggest
+from catalog.core.lookup import find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
 from catalog.core.snapshot import Snapshot
@@ -165,7 +165,12 @@ class Catalog:
         wanted_mode = arguments.parse_mode(serving_mode)
         wanted_status = arguments.parse_status(status)
         day = arguments.parse_date(as_of)
-        needle = name_key(arguments.parse_name(query, field="query")) if query else None
+        needle = None
+        if query:
+            written = find_written(snapshot, arguments.parse_name(query, field="query"))
+            needle = name_key(written.model.name if written.model else written.read.name)
+            if wanted_provider is None and written.read.provider is not None:
+                wanted_provider = snapshot.providers[written.read.provider]
 
         def keep(offering: OfferingRec) -> bool:
             return (
@@ -187,17 +192,27 @@ class Catalog:
         return result
 
     def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
-        """One model by its name, an alias or an endpoint name, case-insensitively."""
+        """One model by any name people write for it: its name, an alias, an endpoint name, a
+        provider form (`azure/gpt-4o`: only its offerings there) or a version of it."""
         name = arguments.parse_name(name)
         snapshot = self.snapshot()
-        found = find_model(snapshot, name)
-        if found is None:
-            close = suggest(snapshot, name)
+        written = find_written(snapshot, name)
+        if written.model is None:
+            if written.read.outside is not None:
+                raise NotFound(
+                    f"{name!r} is written for {written.read.outside}, a provider the catalog "
+                    "does not cover",
+                    field="name",
+                )
+            close = suggest(snapshot, written.read.name)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise NotFound(
                 f"no model named {name!r} in the catalog{hint}", field="name", suggestions=close
             )
-        return model_info(found, arguments.parse_date(as_of))
+        day = arguments.parse_date(as_of)
+        provider = written.read.provider
+        at_provider = tuple(o for o in written.model.offerings if o.provider == provider)
+        return model_info(written.model, day, at_provider or None)
 
     def providers(self) -> list[ProviderInfo]:
         snapshot = self.snapshot()
@@ -290,7 +305,14 @@ class Catalog:
             if wanted is None or offering.provider == wanted.slug
             if (deprecation := deprecation_of(snapshot, offering, day, window)) is not None
         ]
-        return sorted(found, key=lambda d: (d.retired_from, d.model, d.provider, d.serving_mode))
+        for model in snapshot.models:
+            if model.versions:
+                slug = wanted.slug if wanted is not None else None
+                found.extend(version_deprecations(snapshot, model, day, window, slug))
+        return sorted(
+            found,
+            key=lambda d: (d.retired_from, d.model, d.version or "", d.provider, d.serving_mode),
+        )
 
     # -- administration ----------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from catalog.vocabulary import (
     Rule,
     ServingMode,
     Task,
+    VersionShape,
 )
 
 
@@ -83,6 +84,19 @@ class AliasInfo(Public):
     kind: str
 
 
+class VersionInfo(Public):
+    """A provider's version of a model; `lifecycle` is its own where a source gives one."""
+
+    version: str
+    name: str
+    provider: str
+    shape: VersionShape
+    source: SourceRef
+    own_lifecycle: bool
+    lifecycle: Lifecycle | None = None
+    note: str | None = None
+
+
 class ModelInfo(Public):
     name: str
     display_name: str | None = None
@@ -95,6 +109,8 @@ class ModelInfo(Public):
     source: SourceRef
     aliases: list[AliasInfo] = Field(default_factory=list)
     offerings: list[OfferingInfo] = Field(default_factory=list)
+    version_shapes: list[VersionShape] = Field(default_factory=list)
+    versions: list[VersionInfo] = Field(default_factory=list)
 
 
 class ProviderInfo(Public):
@@ -179,6 +195,19 @@ class Candidate(Public):
     decided_by: dict[str, str] = Field(default_factory=dict)
 
 
+class NameFormInfo(Public):
+    """The form a name was written in (`azure/`, `endpoints:/`, a Bedrock ARN) and what it said."""
+
+    form: str
+    kind: str  # "prefix" or "pattern"
+    tool: str
+    label: str  # how messages name it: "LiteLLM's azure/ form", "AWS ARN form"
+    provider: str | None = None  # the catalog provider the form decides
+    outside: str | None = None  # a provider the catalog does not cover
+    name: str  # the name read inside the form
+    source: SourceRef
+
+
 class Resolution(Public):
     """The answer to "what do I use for this name, task, mode and provider on this date"."""
 
@@ -202,6 +231,10 @@ class Resolution(Public):
     decided_by: tuple[str, ...] = ()  # a tuple: an immutable default costs nothing to build
     suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None
+    # how the name was written, when a provider form wrapped it
+    name_form: NameFormInfo | None = None
+    # the provider's version the name carries (`0613`, `2024-08-06`, `002`), when it carries one
+    version: str | None = None
 
 
 # -- the admin verbs: load, health, meta, deprecations ------------------------------------------
@@ -278,6 +311,8 @@ class Deprecation(Public):
     replacement_model: str | None = None
     replacement_provider: str | None = None
     replacement_serving_mode: ServingMode | None = None
+    # a version of `model` that retires on its own date (Azure's gpt-35-turbo 0613), if it is one
+    version: str | None = None
 
 
 # -- the deprecation check ---------------------------------------------------------------------

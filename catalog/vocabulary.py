@@ -110,6 +110,39 @@ class AliasKind(StrEnum):
     other = "other"
 
 
+class VersionShape(StrEnum):
+    """How a provider writes a version after a family's name; a family lists the shapes it uses.
+
+    A suffix is read as a version only for a family that declares its shape, so that
+    `text-embedding-3-large-256` is never `text-embedding-3-large` at version 256.
+    """
+
+    date = "date"  # gpt-4o-2024-08-06 (OpenAI and Azure dated snapshots)
+    mmdd = "mmdd"  # gpt-35-turbo-0613 (Azure and older OpenAI versions)
+    three_digit = "three_digit"  # gemini-1.5-pro-002 (Vertex stable versions)
+    at = "at"  # textembedding-gecko@003 (Vertex PaLM-era versions)
+    revision = "revision"  # claude-v2:1 (Bedrock model revisions)
+
+    @property
+    def joiner(self) -> str:
+        """What stands between the family's name and the version."""
+        return {"at": "@", "revision": ":"}.get(self.value, "-")
+
+    @property
+    def version_pattern(self) -> str:
+        """A regular expression for the version itself (without the joiner)."""
+        return _VERSION_PATTERNS[self]
+
+
+_VERSION_PATTERNS = {
+    VersionShape.date: r"\d{4}-\d{2}-\d{2}",
+    VersionShape.mmdd: r"\d{4}",
+    VersionShape.three_digit: r"\d{3}",
+    VersionShape.at: r"\d{3}",
+    VersionShape.revision: r"\d+",
+}
+
+
 class FindingLevel(StrEnum):
     """How serious a reference found by `check` is, least serious first."""
 

@@ -110,7 +110,9 @@ def test_cli_db_current_json_is_the_schema_status(
 ) -> None:
     code, out, _ = run(capsys, "db", "current", "--database-url", empty_db_url, "--json")
     assert code == 0
-    assert json.loads(out) == {"current": None, "head": "0001", "up_to_date": False}
+    from catalog.store.db import SCHEMA_HEAD
+
+    assert json.loads(out) == {"current": None, "head": SCHEMA_HEAD, "up_to_date": False}
 
 
 # -- meta -----------------------------------------------------------------------------------------

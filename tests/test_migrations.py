@@ -66,3 +66,66 @@ def test_a_caller_can_migrate_over_a_connection_it_already_holds(empty_db_url: s
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     assert db.current_revision(engine) == db.SCHEMA_HEAD
+
+
+def test_upgrading_to_0002_keeps_the_data_of_a_loaded_0001_catalog(empty_db_url: str) -> None:
+    """0002 adds tables and two nullable columns; the rows a 0001 catalog holds survive it."""
+    from sqlalchemy import text
+
+    engine = db.make_engine(empty_db_url)
+    db.upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO sources (id, key, title, verified) VALUES (1, 's', 'A source', true)")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO task_types (id, slug, name, endpoint_type) VALUES (1, 'chat', 'Chat', 'llm/v1/chat')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO providers (id, slug, name, source_id) VALUES (1, 'openai', 'OpenAI', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO custom_model_rules (id, provider_id, task_type_id, source_id, note) "
+                "VALUES (1, 1, 1, 1, 'kept')"
+            )
+        )
+    db.upgrade(engine, "0002")
+    with engine.connect() as connection:
+        rule = connection.execute(
+            text("SELECT provider_id, note, naming, pattern FROM custom_model_rules")
+        ).one()
+        assert tuple(rule) == (1, "kept", None, None)
+        assert connection.execute(text("SELECT count(*) FROM name_forms")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM model_versions")).scalar() == 0
+    db.downgrade(engine, "0001")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT note FROM custom_model_rules")).scalar() == "kept"
+
+
+def test_a_0001_catalog_loads_the_new_seed_after_upgrading(empty_db_url: str) -> None:
+    """Upgrading a database that holds the old catalog, then loading, fills the new tables."""
+    from sqlalchemy import text
+
+    from catalog.seed.load import load_seed
+    from catalog.store.resources import seed_path
+
+    engine = db.make_engine(empty_db_url)
+    db.upgrade(engine)
+    load_seed(engine, seed_path())
+    db.downgrade(engine, "0001")  # a catalog as 0001 held it: every old row stays
+    with engine.connect() as connection:
+        models = connection.execute(text("SELECT count(*) FROM models")).scalar()
+    db.upgrade(engine)
+    load_seed(engine, seed_path())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM models")).scalar() == models
+        assert connection.execute(text("SELECT count(*) FROM name_forms")).scalar() > 0
+        versions = connection.execute(
+            text("SELECT name FROM model_versions WHERE name = 'gpt-35-turbo-0613'")
+        ).all()
+        assert len(versions) == 1

@@ -165,15 +165,22 @@ def test_a_date_suffixed_response_id_names_the_same_endpoint(catalog: Catalog) -
 
 
 def test_a_dated_variant_is_inferred_from_its_family(catalog: Catalog) -> None:
-    result = catalog.resolve("gpt-4o-2024-11-20", provider="openai", as_of="2026-06-01")
+    result = catalog.resolve("gpt-4o-2025-01-31", provider="openai", as_of="2026-06-01")
     assert (result.status, result.rule) == ("ok", "inferred")
-    assert result.model == "gpt-4o-2024-11-20" and result.task == "chat"
-    assert result.config["served_entities"][0]["external_model"]["name"] == "gpt-4o-2024-11-20"  # type: ignore[index]
+    assert result.model == "gpt-4o-2025-01-31" and result.task == "chat"
+    assert result.version == "2025-01-31"
+    assert result.config["served_entities"][0]["external_model"]["name"] == "gpt-4o-2025-01-31"  # type: ignore[index]
 
 
 def test_a_variant_of_a_retired_family_follows_the_family(catalog: Catalog) -> None:
-    result = catalog.resolve("textembedding-gecko@003", as_of=TODAY)
+    result = catalog.resolve("textembedding-gecko@004", as_of=TODAY)  # an unlisted version
     assert (result.status, result.rule) == ("replaced", "inferred")
+    assert result.model == "text-embedding-005"
+
+
+def test_a_listed_version_without_its_own_dates_follows_its_family(catalog: Catalog) -> None:
+    result = catalog.resolve("textembedding-gecko@001", as_of=TODAY)
+    assert (result.status, result.rule, result.version) == ("replaced", "listed", "001")
     assert result.model == "text-embedding-005"
 
 
@@ -209,7 +216,7 @@ def test_a_custom_name_for_a_task_the_provider_refuses_is_unsupported(catalog: C
 
 
 def test_a_custom_name_without_a_task_is_ambiguous_between_allowed_tasks(catalog: Catalog) -> None:
-    result = catalog.resolve("my-tune", provider="cohere")
+    result = catalog.resolve("my-tune-ft", provider="cohere")
     assert (result.status, result.rule) == ("ambiguous", "custom")
     assert {c.task for c in result.candidates} == {"chat", "completions"}
 

@@ -173,3 +173,63 @@ def test_an_alias_without_a_name_names_the_alias_not_the_union(tmp_path: Path) -
     assert "models[0].aliases[0].name" in fields
     assert all("AliasEntry" not in (f or "") and "str" not in (f or "") for f in fields)
     assert {e.line for e in caught.value.errors} == {line_of(text, "{kind: translated}")}
+
+
+ACME_CHAT_OFFERINGS = (
+    "  - name: acme-chat\n    publisher: acme\n    source: test-source\n    offerings:"
+)
+
+
+def test_a_version_whose_shape_the_model_does_not_declare_is_refused(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        ACME_CHAT_OFFERINGS,
+        "  - name: acme-chat\n    publisher: acme\n    source: test-source\n"
+        "    version_shapes: [mmdd]\n"
+        "    versions:\n      - {version: '2024-01-01', shape: date, source: test-source}\n"
+        "    offerings:",
+    )
+    error = only_error(path)
+    assert "does not declare version shape date" in error.message
+    assert error.line == line_of(text, "version: '2024-01-01'")
+
+
+def test_a_version_that_does_not_fit_its_shape_is_refused(tmp_path: Path) -> None:
+    path, _text = broken(
+        tmp_path,
+        ACME_CHAT_OFFERINGS,
+        "  - name: acme-chat\n    publisher: acme\n    source: test-source\n"
+        "    version_shapes: [mmdd]\n"
+        "    versions:\n      - {version: '613', source: test-source}\n"
+        "    offerings:",
+    )
+    error = only_error(path)
+    assert "'613' is not a mmdd version" in error.message
+    assert error.field == "models[2].versions[0].version"
+
+
+def test_a_name_form_needs_a_name_group_and_one_provider(tmp_path: Path) -> None:
+    path, _text = broken(
+        tmp_path,
+        "models:\n",
+        "name_forms:\n"
+        "  - {provider: openai, pattern: 'oa/(.+)', tool: T, source: test-source}\n"
+        "  - {provider: openai, outside: Elsewhere, prefix: 'x/', tool: T, source: test-source}\n"
+        "models:\n",
+    )
+    with pytest.raises(SeedErrors) as caught:
+        read_seed(path)
+    messages = [e.message for e in caught.value.errors]
+    assert any("needs a group `(?P<name>...)`" in m for m in messages)
+    assert any("exactly one of `provider`" in m for m in messages)
+
+
+def test_a_name_form_of_an_unknown_provider_is_refused(tmp_path: Path) -> None:
+    path, _text = broken(
+        tmp_path,
+        "models:\n",
+        "name_forms:\n  - {provider: nobody, prefix: 'nb/', tool: T, source: test-source}\nmodels:\n",
+    )
+    error = only_error(path)
+    assert error.message.endswith("unknown provider 'nobody'")
+    assert error.field == "name_forms[0].provider"

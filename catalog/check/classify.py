@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from catalog.core.lifecycle import retired_from, status_on
 from catalog.core.lookup import find
-from catalog.core.names import name_key
+from catalog.core.names import name_key, read_version
 from catalog.core.records import OfferingRec
-from catalog.core.resolver import RESPONSE_ID, VARIANT_SUFFIXES, resolve
+from catalog.core.resolver import DATED, RESPONSE_ID, resolve
 from catalog.core.snapshot import Snapshot
 from catalog.schemas import CheckReplacement, Resolution
 from catalog.vocabulary import (
@@ -82,7 +82,7 @@ class Classifier:
 
     def _read(self, name: str, provider: str | None) -> Reading | None:
         key = name_key(name)
-        if find(self.snapshot, key) is None and not _may_be_version(key):
+        if find(self.snapshot, key) is None and not _may_be_version(self.snapshot, key):
             return None  # neither listed nor shaped like a version: skip the resolver's suggestions
         result = self._resolve(name, provider)
         if result.rule not in REFERENCE_RULES:
@@ -276,6 +276,10 @@ class Classifier:
         return (text.lower() if name.islower() else text), None
 
 
-def _may_be_version(key: str) -> bool:
-    """Whether the resolver could read `key` as a dated or versioned variant of a listed name."""
-    return RESPONSE_ID.match(key) is not None or any(p.search(key) for p in VARIANT_SUFFIXES)
+def _may_be_version(snapshot: Snapshot, key: str) -> bool:
+    """Whether the resolver could read `key` as a version of a listed name: a response id, a
+    version in a shape its family declares, or a dated id whose `-latest` pointer is listed."""
+    if RESPONSE_ID.match(key) is not None or read_version(snapshot, key) is not None:
+        return True
+    dated = DATED.match(key)
+    return dated is not None and f"{dated['base']}-latest" in snapshot.by_alias

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
+from catalog.check.forms import catalog_form
 from catalog.check.matcher import Matcher, Token, identifiers_of
 from catalog.check.walk import Selection, is_binary, iter_files
 from catalog.core.names import name_key
@@ -64,7 +65,9 @@ def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
             names.append(model.name)
             names.extend(alias for alias, kind in model.aliases if kind != "translated")
             names.extend(o.endpoint_name for o in model.offerings if o.endpoint_name)
-        found = Matcher(sorted(identifiers_of(names)))
+        found = Matcher(
+            sorted(identifiers_of(names)), reader=lambda token: catalog_form(snapshot, token)
+        )
         snapshot.derived.matchers[key] = found
     return found
 

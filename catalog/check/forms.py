@@ -1,8 +1,9 @@
 """How code and tools write a provider's model: prefixes and shapes around the bare name.
 
-A small table, kept here until the catalog carries provider name forms as data (issue 8):
-then `read_form` is the one function to replace. A form decides the provider; a token with
-a prefix that is no known form is not read as a reference at all (`gemini/...`,
+The engine reads them from the catalog (`catalog_form`, over `core.names.read_name_span`: the
+forms are data in the seed); `read_form` is the small built-in table the matcher falls back on
+without a catalog. A form decides the provider; a token with a prefix that is no known form,
+or a form of a provider outside the catalog, is not read as a reference at all (`gemini/...`,
 `prompts/gpt-4.txt`), never as a silent match on the bare name.
 """
 
@@ -10,6 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from catalog.core.names import read_name_span
+
+if TYPE_CHECKING:
+    from catalog.core.snapshot import Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,16 @@ SHAPES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "vertex path",
     ),
 )
+
+
+def catalog_form(snapshot: Snapshot, token: str) -> Form | None:
+    """The provider form `token` is written in, as the catalog's name forms read it."""
+    read, start, end = read_name_span(snapshot, token)
+    if read.form is None or read.provider is None:
+        return None
+    form = read.form
+    label = f"{form.tool.lower()} {form.form}" if form.kind == "prefix" else form.tool.lower()
+    return Form(label, read.provider, start, end)
 
 
 def read_form(token: str) -> Form | None:

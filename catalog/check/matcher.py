@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,10 @@ class Token:
 class Matcher:
     """Every identifier of one catalog revision in one automaton."""
 
-    def __init__(self, identifiers: Iterable[str]) -> None:
+    def __init__(
+        self, identifiers: Iterable[str], reader: Callable[[str], Form | None] = read_form
+    ) -> None:
+        self._read_form = reader  # the catalog's own name forms, where the engine gives them
         automaton: Any = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
         count = 0
         for identifier in identifiers:
@@ -75,7 +78,7 @@ class Matcher:
                 continue
             last_end = token_end
             token = text[token_start:token_end]
-            form = read_form(token)
+            form = self._read_form(token)
             name = token[form.start : form.end] if form is not None else token
             yield Token(token_start, token_end, token, name, form)
 

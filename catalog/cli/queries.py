@@ -18,6 +18,7 @@ from catalog.cli.options import (
 )
 from catalog.cli.render import mode_label, replacement_phrase, say, status_phrase, table
 from catalog.core.words import plural
+from catalog.schemas import VersionInfo
 
 
 def models(
@@ -110,6 +111,22 @@ def show(
             say(f"    replaced by {replacement_phrase(offering)}")
         if offering.notes:
             say(f"    {offering.notes}")
+    for version in model.versions:
+        say(f"- version {version.name} at {version.provider}: {version_phrase(version)}")
+
+
+def version_phrase(version: VersionInfo) -> str:
+    """`retired: gone 2025-02-13 (source)`, or that the model's lifecycle covers the version."""
+    own = version.lifecycle
+    if own is None:
+        return "lifecycle of the model"
+    if own.retires is not None:
+        verified = "" if own.retires.source.verified else " [unverified]"
+        return (
+            f"{own.status.value}: {own.retires.meaning} {own.retires.on} "
+            f"({own.retires.source.key}{verified})"
+        )
+    return own.status.value + (f" ({own.note})" if own.note else "")
 
 
 def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:

@@ -88,6 +88,12 @@ def resolution_lines(result: Resolution) -> list[str]:
         lines.append(f"  to choose, pass {' and '.join(flag(f) for f in result.decided_by)}")
     if result.rule is not None:
         lines.append(f"  rule: {result.rule.value}")
+    if result.name_form is not None:
+        form = result.name_form
+        where = form.provider or f"{form.outside} (not in the catalog)"
+        lines.append(f"  read as: {form.name} at {where} ({form.label})")
+    if result.version is not None:
+        lines.append(f"  version: {result.version}")
     for hop in result.chain:
         verified = "" if hop.source.verified else ", unverified"
         lines.append(
@@ -123,8 +129,9 @@ def deprecation_row(deprecation: Deprecation) -> list[str]:
         replacement = deprecation.replacement_model
         if deprecation.replacement_provider != deprecation.provider:
             replacement += f" at {deprecation.replacement_provider}"
+    version = f" (version {deprecation.version})" if deprecation.version else ""
     return [
-        deprecation.model,
+        deprecation.model + version,
         deprecation.provider,
         mode_label(deprecation.serving_mode),
         deprecation.task,

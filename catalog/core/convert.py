@@ -8,11 +8,13 @@ from catalog.core.lifecycle import retired_from, status_on
 from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
+    NameFormRec,
     OfferingRec,
     ProviderRec,
     ReplacementRec,
     ReportRec,
     SourceRec,
+    VersionRec,
 )
 from catalog.schemas import (
     AliasInfo,
@@ -23,10 +25,12 @@ from catalog.schemas import (
     Lifecycle,
     LifecycleDate,
     ModelInfo,
+    NameFormInfo,
     OfferingInfo,
     ProviderInfo,
     ReplacementInfo,
     SourceRef,
+    VersionInfo,
 )
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
@@ -140,6 +144,19 @@ def unlisted_candidate(
     )
 
 
+def name_form_info(form: NameFormRec, name: str) -> NameFormInfo:
+    return NameFormInfo(
+        form=form.form,
+        kind=form.kind,
+        tool=form.tool,
+        label=form.label,
+        provider=form.provider,
+        outside=form.outside,
+        name=name,
+        source=source_ref(form.source),
+    )
+
+
 def offering_fields(offering: OfferingRec) -> dict[str, object]:
     """The fields a resolution copies from the offering it settles on (None ones left to the
     defaults)."""
@@ -156,7 +173,10 @@ def offering_fields(offering: OfferingRec) -> dict[str, object]:
 
 
 def deprecation_info(
-    offering: OfferingRec, as_of: dt.date, replacement: OfferingRec | None
+    offering: OfferingRec,
+    as_of: dt.date,
+    replacement: OfferingRec | None,
+    version: str | None = None,
 ) -> Deprecation:
     """A dated offering as a deprecation, with the offering that replaces it, if any."""
     first_gone = retired_from(offering)
@@ -176,6 +196,7 @@ def deprecation_info(
         replacement_model=replacement.model if replacement else None,
         replacement_provider=replacement.provider if replacement else None,
         replacement_serving_mode=replacement.mode if replacement else None,
+        version=version,
     )
 
 
@@ -198,6 +219,7 @@ def offering_info(offering: OfferingRec, as_of: dt.date) -> OfferingInfo:
 def model_info(
     model: ModelRec, as_of: dt.date, offerings: tuple[OfferingRec, ...] | None = None
 ) -> ModelInfo:
+    shown = model.offerings if offerings is None else offerings
     return ModelInfo(
         name=model.name,
         display_name=model.display_name,
@@ -209,9 +231,33 @@ def model_info(
         notes=model.notes,
         source=source_ref(model.source),
         aliases=[AliasInfo(name=name, kind=kind) for name, kind in model.aliases],
-        offerings=[
-            offering_info(o, as_of) for o in (model.offerings if offerings is None else offerings)
+        offerings=[offering_info(o, as_of) for o in shown],
+        version_shapes=list(model.version_shapes),
+        versions=[
+            version_info(v, first, as_of)
+            for v in model.versions
+            if (first := _first_at(shown, v.provider)) is not None
         ],
+    )
+
+
+def _first_at(offerings: tuple[OfferingRec, ...], provider: str) -> OfferingRec | None:
+    return next((o for o in offerings if o.provider == provider), None)
+
+
+def version_info(version: VersionRec, offering: OfferingRec, as_of: dt.date) -> VersionInfo:
+    """A version, with its own lifecycle as it applies to its provider's offering."""
+    return VersionInfo(
+        version=version.version,
+        name=version.name,
+        provider=version.provider,
+        shape=version.shape,
+        source=source_ref(version.source),
+        own_lifecycle=version.own_lifecycle,
+        lifecycle=lifecycle_info(version.applied_to(offering), as_of)
+        if version.own_lifecycle
+        else None,
+        note=version.note,
     )
 
 

@@ -6,14 +6,18 @@ import datetime as dt
 
 from catalog.core.convert import deprecation_info
 from catalog.core.lifecycle import retired_from, retires_within
-from catalog.core.records import OfferingRec
+from catalog.core.records import ModelRec, OfferingRec
 from catalog.core.replacements import follow_replacements
 from catalog.core.snapshot import Snapshot
 from catalog.schemas import Deprecation
 
 
 def deprecation_of(
-    snapshot: Snapshot, offering: OfferingRec, as_of: dt.date, within_days: int
+    snapshot: Snapshot,
+    offering: OfferingRec,
+    as_of: dt.date,
+    within_days: int,
+    version: str | None = None,
 ) -> Deprecation | None:
     """The offering as a deprecation if it is retired on `as_of` or retires within
     `within_days` after it; else None. An offering with no retirement date is never one.
@@ -25,4 +29,22 @@ def deprecation_of(
     if first_gone is None or not retires_within(first_gone, as_of, within_days):
         return None
     _chain, _warnings, final = follow_replacements(snapshot, offering, max(as_of, first_gone))
-    return deprecation_info(offering, as_of, final if final is not offering else None)
+    return deprecation_info(offering, as_of, final if final is not offering else None, version)
+
+
+def version_deprecations(
+    snapshot: Snapshot, model: ModelRec, as_of: dt.date, within_days: int, provider: str | None
+) -> list[Deprecation]:
+    """The model's versions with dates of their own that are retired or retire in the window."""
+    found = []
+    for version in model.versions:
+        if not version.own_lifecycle or provider not in (None, version.provider):
+            continue
+        for offering in model.offerings:
+            if offering.provider != version.provider:
+                continue
+            lived = version.applied_to(offering)
+            deprecation = deprecation_of(snapshot, lived, as_of, within_days, version.version)
+            if deprecation is not None:
+                found.append(deprecation)
+    return found

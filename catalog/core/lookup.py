@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
-from catalog.core.names import name_key
+from catalog.core.names import NameRead, name_key, read_name_form, read_version
 from catalog.core.records import ArchitectureRec, ModelRec
 from catalog.core.snapshot import Snapshot
 
@@ -23,22 +24,41 @@ def find_model(snapshot: Snapshot, name: str) -> ModelRec | None:
     return found[0] if found is not None else None
 
 
-def match_architecture(snapshot: Snapshot, key: str) -> ArchitectureRec | None:
-    """The architecture whose name or alias is the longest prefix of `key` at a dash.
+class Written(NamedTuple):
+    """The model a written name means (None: not in the catalog) and how it was read."""
 
-    A Hugging Face style organisation (`meta-llama/`) is dropped first. A prefix followed
-    by a bare number is a different version (`llama-3` does not match `llama-3-2-11b`).
-    """
-    parts = key.rsplit("/", 1)[-1].split("-")
-    for end in range(len(parts), 0, -1):
-        arch = snapshot.architecture_by_key.get("-".join(parts[:end]))
-        if arch is None:
-            continue
-        rest = parts[end:]
-        if rest and rest[0].isdigit():
-            continue
-        return arch
-    return None
+    model: ModelRec | None
+    read: NameRead
+    version: str | None = None
+
+
+def find_written(snapshot: Snapshot, text: str) -> Written:
+    """The model `text` names as people write it: a listed name or alias, else the name inside
+    its provider form (`azure/gpt-4o`), else the family of a version (`gpt-35-turbo-0613`)."""
+    bare = NameRead(None, text, None)
+    found = find(snapshot, name_key(text))
+    if found is not None:
+        return Written(found[0], bare)
+    read = read_name_form(snapshot, text) if text.strip() else bare
+    if read.outside is not None:
+        return Written(None, read)
+    key = name_key(read.name)
+    found = find(snapshot, key) if key else None
+    if found is not None:
+        return Written(found[0], read)
+    version = read_version(snapshot, key) if key else None
+    if version is not None:
+        return Written(version.family, read, version.version)
+    return Written(None, read)
+
+
+def match_architecture(snapshot: Snapshot, key: str) -> ArchitectureRec | None:
+    """The architecture `key` names exactly: by its name, an alias or a Hugging Face id (with or
+    without the organisation). Never by a prefix: `mistral-large-latest` is no Mistral 7B."""
+    found = snapshot.architecture_by_key.get(key)
+    if found is None and "/" in key:
+        found = snapshot.architecture_by_key.get(key.rsplit("/", 1)[1])
+    return found
 
 
 def _grams(text: str) -> set[str]:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task
+from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task, VersionShape
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,8 @@ class ModelRec(NamedTuple):
     embeddings_normalized: bool | None = None
     notes: str | None = None
     aliases: tuple[tuple[str, str], ...] = ()  # (alias, kind)
+    version_shapes: tuple[VersionShape, ...] = ()
+    versions: tuple[VersionRec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,8 @@ class ProviderRec:
     custom_tasks: tuple[Task, ...] = ()
     custom_source: SourceRec | None = None
     note: str | None = None
+    custom_naming: str | None = None  # how the provider names fine-tuned models
+    custom_pattern: str | None = None  # what such a name must look like, as a regular expression
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +123,64 @@ class ArchitectureRec:
 class PublisherRec:
     slug: str
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRec:
+    """A provider's version of a model (`gpt-35-turbo` at Azure, version 0613)."""
+
+    model: str
+    provider: str
+    version: str
+    shape: VersionShape
+    name: str  # as written: gpt-35-turbo-0613
+    source: SourceRec
+    own_lifecycle: bool  # False: the offering's lifecycle covers this version
+    note: str | None = None
+    lifecycle_basis: LifecycleBasis | None = None
+    lifecycle_source: SourceRec | None = None
+    lifecycle_note: str | None = None
+    deprecated_on: dt.date | None = None
+    deprecated_source: SourceRec | None = None
+    deprecated_note: str | None = None
+    retires_on: dt.date | None = None
+    retires_meaning: DateMeaning | None = None
+    retires_source: SourceRec | None = None
+    retires_note: str | None = None
+
+    def applied_to(self, offering: OfferingRec) -> OfferingRec:
+        """The offering as this version lives it: the version's own dates where it has them."""
+        if not self.own_lifecycle:
+            return offering
+        return offering._replace(
+            lifecycle_basis=self.lifecycle_basis,
+            lifecycle_source=self.lifecycle_source,
+            lifecycle_note=self.lifecycle_note,
+            deprecated_on=self.deprecated_on,
+            deprecated_source=self.deprecated_source,
+            deprecated_note=self.deprecated_note,
+            retires_on=self.retires_on,
+            retires_meaning=self.retires_meaning,
+            retires_source=self.retires_source,
+            retires_note=self.retires_note,
+            reports=(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NameFormRec:
+    """A way code and tools write a provider's model names (`azure/`, `endpoints:/`, an ARN)."""
+
+    kind: str  # "prefix" or "pattern" (a regular expression with a group `name`)
+    form: str
+    tool: str
+    source: SourceRec
+    provider: str | None = None  # a catalog provider's slug
+    outside: str | None = None  # a provider the catalog does not cover
+    mode: ServingMode | None = None  # the serving mode the form implies, if any
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How messages name the form: `LiteLLM's azure/ form`, `AWS ARN form`."""
+        return f"{self.tool}'s {self.form} form" if self.kind == "prefix" else f"{self.tool} form"

@@ -71,6 +71,18 @@ def follow_from_retired(
     while True:
         replacement = applicable_replacement(current, as_of, serving_mode=serving_mode)
         if replacement is None:
+            if chain:  # the chain went on and ended on a retired offering: say so
+                warnings.append(
+                    Notice(
+                        code="replacement_chain_ends",
+                        message=(
+                            f"the replacement chain dead-ends: {current.model} at "
+                            f"{current.provider} is retired too (from "
+                            f"{retired_from(current) or current.retires_on}) and the catalog "
+                            "knows no replacement for it"
+                        ),
+                    )
+                )
             return chain, warnings, None
         targets = snapshot.offerings_at.get(
             (replacement.model, replacement.provider, replacement.mode), ()

@@ -1,9 +1,11 @@
 """Resolve a requested model name to what to use on a date: pure functions over a Snapshot.
 
-The order of the rules: the name as listed or through an alias; a date-suffixed
-pay-per-token response id; a dated or versioned variant of a listed family
-(`inferred`); an architecture that provisioned throughput deploys; a provider that
-accepts fine-tuned names (`custom`); else `unknown`, with suggestions.
+The order of the rules: the name as listed or through an alias; else the provider form it is
+written in (`azure/`, `openai:`, `endpoints:/`, a Bedrock ARN), which decides the provider and
+is stripped; then, on the bare name, a date-suffixed pay-per-token response id; a version of a
+listed family in a shape that family uses (listed with its own lifecycle, or `inferred`); an
+architecture that provisioned throughput deploys, named exactly; a provider's custom-model
+naming rule (`custom`); else `unknown`, with suggestions.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from catalog.core.convert import candidate_info, offering_fields, unlisted_candidate
+from catalog.core.convert import (
+    candidate_info,
+    name_form_info,
+    offering_fields,
+    unlisted_candidate,
+)
 from catalog.core.endpoint_config import (
     external_model_config,
     pay_per_token_config,
@@ -27,8 +34,16 @@ from catalog.core.lifecycle import (
     status_on,
 )
 from catalog.core.lookup import find, match_architecture, suggest
-from catalog.core.names import name_key
-from catalog.core.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec
+from catalog.core.names import VersionRead, name_key, read_name_form, read_version
+from catalog.core.records import (
+    ArchitectureRec,
+    ModelRec,
+    NameFormRec,
+    OfferingRec,
+    ProviderRec,
+    SourceRec,
+    VersionRec,
+)
 from catalog.core.replacements import follow_from_retired
 from catalog.core.snapshot import OfferingText, Snapshot
 from catalog.core.words import plural
@@ -50,16 +65,9 @@ _PROVISIONED_OPTION = {"serving_mode": ServingMode.provisioned_throughput.value}
 # model with a date suffix: `llama-2-70b-chat-030424`.
 RESPONSE_ID = re.compile(r"^(?P<base>.+)-\d{6}$")
 
-# What makes a name a dated or versioned variant of a listed family; stripped one at a time.
-VARIANT_SUFFIXES: tuple[re.Pattern[str], ...] = (
-    re.compile(r"-\d{4}-\d{2}-\d{2}$"),  # gpt-4o-2024-08-06
-    re.compile(r"-\d{8}$"),  # claude-3-5-sonnet-20250101
-    re.compile(r"-\d{2}-\d{4}$"),  # command-r-08-2024
-    re.compile(r"@[a-z0-9-]+$"),  # textembedding-gecko@003
-    re.compile(r"-\d{3,4}$"),  # gpt-35-turbo-0613, gemini-1.5-pro-002
-    re.compile(r"-v\d+(?::\d+)?$"),  # cohere.command-r-v1:0
-    re.compile(r"-(?:latest|preview|exp)$"),  # gemini-1.5-pro-latest
-)
+# Anthropic dates its models and points `-latest` at the newest: a dated name whose
+# `-latest` pointer is listed is a version of that pointer's model.
+DATED = re.compile(r"^(?P<base>.+)-\d{8}$")
 
 
 class _Ask(NamedTuple):
@@ -73,6 +81,7 @@ class _Ask(NamedTuple):
     as_of: dt.date
     within_days: int
     request: ResolveRequest
+    form: NameFormRec | None = None  # the provider form the name was written in
 
     def fits(self, offering: OfferingRec) -> bool:
         return (
@@ -94,8 +103,8 @@ def resolve(
 ) -> Resolution:
     """Resolve `name` on `as_of`; never raises for any name, and always terminates.
 
-    `within_days` is the "retires soon" window: a usable offering that retires within it
-    carries a `retires_soon` warning.
+    `within_days` is the "retires soon" window: a usable offering (or a replacement) that
+    retires within it carries a warning.
     """
     request = ResolveRequest(
         name=name,
@@ -108,15 +117,57 @@ def resolve(
     key = name_key(name)
     found = find(snapshot, key) if key else None
     if found is not None:
-        model, kind = found
-        return _resolve_model(
-            snapshot,
-            ask,
-            model,
-            Rule.listed if kind == "listed" else Rule.alias,
-            kind=kind,
-            matched_key=key,
+        return _resolve_found(snapshot, ask, key, *found)
+    read = read_name_form(snapshot, name) if key else None
+    if read is None or read.form is None:
+        return _resolve_bare(snapshot, ask, key)
+    form = read.form
+    if read.outside is not None:
+        return _resolution(
+            ask._replace(name=read.name, form=form),
+            ResolutionStatus.unknown,
+            (
+                f"{name!r} is written for {read.outside} ({form.label}), a "
+                "provider the catalog does not cover."
+            ),
         )
+    assert read.provider is not None
+    if provider is not None and provider.slug != read.provider:
+        return _resolution(
+            ask._replace(name=read.name, form=form),
+            ResolutionStatus.unsupported,
+            (f"{name!r} is written for {read.provider} ({form.label}), not for {provider.slug}."),
+            decided_by=["provider"],
+        )
+    inner = ask._replace(
+        name=read.name,
+        provider=snapshot.providers.get(read.provider),
+        serving_mode=serving_mode or read.serving_mode,
+        form=form,
+    )
+    inner_key = name_key(read.name)
+    found = find(snapshot, inner_key) if inner_key else None
+    if found is not None:
+        return _resolve_found(snapshot, inner, inner_key, *found)
+    return _resolve_bare(snapshot, inner, inner_key)
+
+
+def _resolve_found(
+    snapshot: Snapshot, ask: _Ask, key: str, model: ModelRec, kind: str
+) -> Resolution:
+    """A listed name or alias; a version of a family at another provider if this one has none."""
+    if ask.provider is not None and not any(
+        o.provider == ask.provider.slug for o in model.offerings
+    ):
+        version = read_version(snapshot, key)
+        if version is not None and version.family is not model:
+            return _resolve_version(snapshot, ask, version)
+    rule = Rule.listed if kind == "listed" else Rule.alias
+    return _resolve_model(snapshot, ask, model, rule, kind=kind, matched_key=key)
+
+
+def _resolve_bare(snapshot: Snapshot, ask: _Ask, key: str) -> Resolution:
+    """The rules past the listed names, on a name with no form left to strip."""
     response_id = RESPONSE_ID.match(key)
     if response_id:
         base = find(snapshot, response_id["base"])
@@ -124,7 +175,8 @@ def resolve(
             note = Notice(
                 code="response_id",
                 message=(
-                    f"{name} is a date-suffixed response id of {base[0].name}: the same endpoint"
+                    f"{ask.name} is a date-suffixed response id of {base[0].name}: the same "
+                    "endpoint"
                 ),
             )
             return _resolve_model(
@@ -137,9 +189,14 @@ def resolve(
                 notes=[note],
                 only_mode=ServingMode.pay_per_token,
             )
-    family = _family_of(snapshot, key)
-    if family is not None:
-        return _resolve_inferred(snapshot, ask, family)
+    version = read_version(snapshot, key)
+    if version is not None:
+        return _resolve_version(snapshot, ask, version)
+    dated = DATED.match(key)
+    if dated:
+        pointer = snapshot.by_alias.get(f"{dated['base']}-latest")
+        if pointer is not None and pointer[1] == "latest":
+            return _resolve_inferred(snapshot, ask, pointer[0])
     if (
         key
         and ask.serving_mode in (None, ServingMode.provisioned_throughput)
@@ -147,10 +204,66 @@ def resolve(
     ):
         arch = match_architecture(snapshot, key)
         if arch is not None:
-            return _resolve_architecture(snapshot, ask, arch, model_name=name, matched=arch.name)
+            return _resolve_architecture(
+                snapshot, ask, arch, model_name=ask.name, matched=arch.name
+            )
     if ask.provider is not None and ask.provider.custom_tasks:
-        return _resolve_custom(ask, ask.provider)
+        return _resolve_custom(snapshot, ask, ask.provider)
     return _unknown(snapshot, ask)
+
+
+def _resolve_version(snapshot: Snapshot, ask: _Ask, read: VersionRead) -> Resolution:
+    """A version of a listed family: its own row and lifecycle where a source lists it."""
+    family = read.family
+    external = tuple(o for o in family.offerings if o.mode is ServingMode.external)
+    matching = [o for o in external if ask.fits(o)]
+    listed = [v for v in family.versions if v.version == read.version and v.shape is read.shape]
+    if len(matching) > 1:
+        at_listed = [o for o in matching if any(v.provider == o.provider for v in listed)]
+        matching = at_listed if len({o.provider for o in at_listed}) == 1 else matching
+    if not matching:
+        return _unsupported(snapshot, ask, family, Rule.inferred, external)
+    version = next((v for v in listed if v.provider == matching[0].provider), None)
+    if version is None or len(matching) > 1:
+        return _resolve_inferred(snapshot, ask, family, version=read.version)
+    offering = _version_offering(snapshot, matching[0], version)
+    notes = [
+        Notice(
+            code="version",
+            message=(
+                f"{version.name} is version {version.version} of {family.name} at "
+                f"{version.provider}"
+                + (
+                    "; it has its own lifecycle"
+                    if version.own_lifecycle
+                    else f"; {family.name}'s lifecycle covers it"
+                )
+            ),
+        ),
+        *_unverified(f"version {version.version}", family.name, version.source),
+    ]
+    return _settle(
+        snapshot,
+        ask,
+        family,
+        offering,
+        Rule.listed,
+        notes,
+        config_name=version.name,
+        version=version.version,
+    )
+
+
+def _version_offering(
+    snapshot: Snapshot, offering: OfferingRec, version: VersionRec
+) -> OfferingRec:
+    """The offering as `version` lives it, made once per snapshot (its id keys cached text)."""
+    memo = snapshot.derived.version_offerings
+    key = (*offering.identity, version.version)
+    found = memo.get(key)
+    if found is None:
+        found = memo.setdefault(key, version.applied_to(offering))
+    return found
 
 
 def _resolution(
@@ -170,6 +283,8 @@ def _resolution(
     """The one place a Resolution is built: the request, the verdict, and the offering's fields
     (when it settles on one), overridden by any `fields` given."""
     values: dict[str, object] = offering_fields(offering) if offering is not None else {}
+    if ask.form is not None:
+        values["name_form"] = name_form_info(ask.form, ask.name)
     # Only what is given: the model's defaults are cheaper than validating empty values.
     values.update(
         {key: value for key, value in fields.items() if value is not None},
@@ -239,26 +354,6 @@ def _resolve_model(
     return _settle(snapshot, ask, model, matching[0], rule, list(notes))
 
 
-def _family_of(snapshot: Snapshot, key: str) -> ModelRec | None:
-    # The family is the listed name left after stripping suffixes, or its `-latest` pointer
-    # (`claude-3-5-sonnet-20250101` -> `claude-3-5-sonnet-latest`).
-    """The listed model that `key` is a dated or versioned variant of, if it has external offerings."""
-    current = key
-    for _ in range(4):
-        for pattern in VARIANT_SUFFIXES:
-            base = pattern.sub("", current, count=1)
-            if base != current and base:
-                break
-        else:
-            return None
-        found = find(snapshot, base) or find(snapshot, f"{base}-latest")
-        if found is not None:
-            model = found[0]
-            return model if any(o.mode is ServingMode.external for o in model.offerings) else None
-        current = base
-    return None
-
-
 def _architecture_of(snapshot: Snapshot, model: ModelRec) -> ArchitectureRec | None:
     if model.architecture is None:
         return None
@@ -277,11 +372,23 @@ def _settle(
     notes: list[Notice],
     *,
     config_name: str | None = None,
+    version: str | None = None,
 ) -> Resolution:
     """One offering fits: usable as asked, or retired and followed to its replacement."""
     if status_on(offering, ask.as_of) is not OfferingStatus.retired:
         warnings = [*notes, *_offering_warnings(snapshot, offering, ask)]
-        return _usable(snapshot, ask, rule, model.name, offering, warnings, config_name=config_name)
+        if version is None:
+            warnings.extend(_retired_versions(model, offering, ask.as_of))
+        return _usable(
+            snapshot,
+            ask,
+            rule,
+            model.name,
+            offering,
+            warnings,
+            config_name=config_name,
+            version=version,
+        )
     since = retired_from(offering) or offering.retires_on
     warnings = list(notes)
     if offering.retires_meaning is DateMeaning.by:
@@ -296,11 +403,66 @@ def _settle(
     chain, on_the_way, target = follow_from_retired(snapshot, offering, ask.as_of)
     warnings.extend(on_the_way)
     if target is None:
-        return _retired(ask, model.name, offering, rule, chain, warnings, since)
-    warnings.extend(_offering_warnings(snapshot, target, ask))
+        return _retired(
+            ask,
+            model.name,
+            offering,
+            rule,
+            chain,
+            warnings,
+            since,
+            version=version,
+            asked_name=config_name,
+        )
+    warnings.extend(_replacement_warnings(snapshot, target, ask))
     return _usable(
-        snapshot, ask, rule, model.name, target, warnings, chain=chain, since=since, asked=offering
+        snapshot,
+        ask,
+        rule,
+        model.name,
+        target,
+        warnings,
+        chain=chain,
+        since=since,
+        asked=offering,
+        version=version,
+        asked_name=config_name if version else None,
     )
+
+
+def _replacement_warnings(snapshot: Snapshot, target: OfferingRec, ask: _Ask) -> list[Notice]:
+    """The replacement's own warnings; that it retires within the window is said of it by name."""
+    warnings = []
+    for notice in _offering_warnings(snapshot, target, ask):
+        if notice.code == "retires_soon":
+            notice = Notice(
+                code="replacement_retires_soon",
+                message=f"the replacement {target.model} {notice.message}",
+            )
+        warnings.append(notice)
+    return warnings
+
+
+def _retired_versions(model: ModelRec, offering: OfferingRec, as_of: dt.date) -> list[Notice]:
+    """Name the versions of a usable family that are retired on `as_of`: a version pins them."""
+    gone = [
+        v
+        for v in model.versions
+        if v.provider == offering.provider
+        and v.own_lifecycle
+        and status_on(v.applied_to(offering), as_of) is OfferingStatus.retired
+    ]
+    if not gone:
+        return []
+    return [
+        Notice(
+            code="versions_retired",
+            message=(
+                f"versions {', '.join(v.version for v in gone)} of {model.name} at "
+                f"{offering.provider} are retired; a deployment pinned to one of them is gone"
+            ),
+        )
+    ]
 
 
 def _usable(
@@ -315,6 +477,8 @@ def _usable(
     since: dt.date | None = None,
     config_name: str | None = None,
     asked: OfferingRec | None = None,
+    version: str | None = None,
+    asked_name: str | None = None,
 ) -> Resolution:
     """`ok` for the offering asked for, or `replaced` by the end of `chain` when `asked` is given."""
     use = config_name or offering.model
@@ -323,8 +487,9 @@ def _usable(
         status, message = ResolutionStatus.ok, f"Use {use} {where}."
     else:
         status = ResolutionStatus.replaced
+        subject = f"{asked_name} (version {version} of {matched})" if asked_name else matched
         message = (
-            f"{matched} {_text(snapshot, asked).where} is retired since {since}; use {use} "
+            f"{subject} {_text(snapshot, asked).where} is retired since {since}; use {use} "
             f"{where} instead (replacement since {chain[-1].effective_on})."
         )
     return _resolution(
@@ -340,6 +505,7 @@ def _usable(
         since=since,
         retires_on=retired_from(offering),
         config=_config(snapshot.providers.get(offering.provider), offering, use),
+        version=version,
     )
 
 
@@ -351,22 +517,27 @@ def _retired(
     chain: list[Hop],
     warnings: list[Notice],
     since: dt.date | None,
+    *,
+    version: str | None = None,
+    asked_name: str | None = None,
 ) -> Resolution:
     tail = (
         f"; its replacement chain ends at {chain[-1].to_model}, itself retired"
         if chain
         else " and the catalog knows no replacement"
     )
+    subject = f"{asked_name} (version {version} of {matched})" if version else matched
     return _resolution(
         ask,
         ResolutionStatus.retired,
-        f"{matched} {_where(offering)} is retired since {since}{tail}.",
+        f"{subject} {_where(offering)} is retired since {since}{tail}.",
         rule=rule,
         matched=matched,
         offering=offering,
         warnings=warnings,
         since=since,
         chain=chain,
+        version=version,
     )
 
 
@@ -447,10 +618,10 @@ def _unsupported(
     )
 
 
-def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
+def _unknown(snapshot: Snapshot, ask: _Ask, *notes: Notice) -> Resolution:
     suggestions = suggest(snapshot, ask.name)
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else "."
-    warnings = []
+    warnings = list(notes)
     if ask.provider is not None and not ask.provider.custom_tasks:
         warnings.append(
             Notice(
@@ -458,10 +629,13 @@ def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
                 message=f"{ask.provider.name} does not accept fine-tuned model names",
             )
         )
+    where = ""
+    if ask.form is not None and ask.provider is not None:
+        where = f" at {ask.provider.slug} (read from {ask.request.name!r}, {ask.form.label})"
     return _resolution(
         ask,
         ResolutionStatus.unknown,
-        f"{ask.name!r} is not in the catalog{hint}",
+        f"{ask.name!r} is not in the catalog{where}{hint}",
         suggestions=suggestions,
         warnings=warnings,
     )
@@ -470,7 +644,9 @@ def _unknown(snapshot: Snapshot, ask: _Ask) -> Resolution:
 # -- the two rules past the table -------------------------------------------------------------
 
 
-def _resolve_inferred(snapshot: Snapshot, ask: _Ask, family: ModelRec) -> Resolution:
+def _resolve_inferred(
+    snapshot: Snapshot, ask: _Ask, family: ModelRec, *, version: str | None = None
+) -> Resolution:
     """A variant takes its family's task and, since its own lifecycle is unlisted, its fate."""
     note = Notice(
         code="inferred",
@@ -486,7 +662,16 @@ def _resolve_inferred(snapshot: Snapshot, ask: _Ask, family: ModelRec) -> Resolu
     if len(matching) > 1:
         return _ambiguous(ask, family.name, Rule.inferred, matching, [note])
     # A usable variant is configured under its own name; a retired one yields the replacement.
-    return _settle(snapshot, ask, family, matching[0], Rule.inferred, [note], config_name=ask.name)
+    return _settle(
+        snapshot,
+        ask,
+        family,
+        matching[0],
+        Rule.inferred,
+        [note],
+        config_name=ask.name,
+        version=version,
+    )
 
 
 def _resolve_architecture(
@@ -555,8 +740,23 @@ def _resolve_architecture(
     )
 
 
-def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
-    """A provider that accepts fine-tuned names takes an unlisted name for its allowed tasks."""
+def _resolve_custom(snapshot: Snapshot, ask: _Ask, provider: ProviderRec) -> Resolution:
+    """A provider that accepts fine-tuned names takes an unlisted name for its allowed tasks,
+    when the name follows that provider's naming of them."""
+    naming = provider.custom_naming or "any name"
+    match = re.fullmatch(provider.custom_pattern, ask.name) if provider.custom_pattern else None
+    if provider.custom_pattern is not None and match is None:
+        return _unknown(
+            snapshot,
+            ask,
+            Notice(
+                code="not_custom",
+                message=(
+                    f"{ask.name} is not a fine-tuned model name at {provider.name}: those are "
+                    f"named {naming}"
+                ),
+            ),
+        )
     allowed = provider.custom_tasks
     allowed_text = ", ".join(t.value for t in allowed)
     candidates = [
@@ -602,10 +802,14 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
             code="custom",
             message=(
                 f"{ask.name} is not in the catalog; {provider.name} accepts fine-tuned model names for "
-                f"{allowed_text}. The catalog cannot check that the model exists or when it retires."
+                f"{allowed_text} ({naming}). The catalog cannot check that the model exists or when "
+                "it retires."
             ),
         )
     ]
+    base = match.groupdict().get("base") if match is not None else None
+    if base:
+        warnings.extend(_base_model(snapshot, ask, provider, base, task))
     return _resolution(
         ask,
         ResolutionStatus.ok,
@@ -622,6 +826,76 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
 
 
 # -- warnings and small helpers ---------------------------------------------------------------
+
+
+def _base_model(
+    snapshot: Snapshot, ask: _Ask, provider: ProviderRec, base: str, task: Task
+) -> list[Notice]:
+    """What the catalog knows of the model a fine-tuned name was trained from: a fine-tuned
+    model rarely outlives its base, so a retired or retiring base is said, and so is a base
+    that serves another task. Read from the records directly: no second resolution."""
+    key = name_key(base)
+    found = find(snapshot, key)
+    model: ModelRec | None = found[0] if found is not None else None
+    version: VersionRead | None = None
+    if model is None:
+        read = read_version(snapshot, key)
+        if read is None:
+            return []
+        model, version = read.family, read
+    offerings = [
+        o for o in model.offerings if o.provider == provider.slug and o.mode is ServingMode.external
+    ]
+    if not offerings:
+        return []
+    if version is not None:
+        listed = next(
+            (
+                v
+                for v in model.versions
+                if v.provider == provider.slug and v.version == version.version
+            ),
+            None,
+        )
+        if listed is not None:
+            offerings = [_version_offering(snapshot, o, listed) for o in offerings]
+    notes = []
+    if all(o.task is not task for o in offerings):
+        served = ", ".join(sorted(o.task.value for o in offerings))
+        notes.append(
+            Notice(code="base_task", message=f"its base model {base} serves {served}, not {task}")
+        )
+    offering = next((o for o in offerings if o.task is task), offerings[0])
+    status = status_on(offering, ask.as_of)
+    if status is OfferingStatus.retired:
+        notes.append(
+            Notice(
+                code="base_retired",
+                message=(
+                    f"its base model {base} is retired at {provider.slug} since "
+                    f"{retired_from(offering) or offering.retires_on}: fine-tuned models usually "
+                    "go with their base"
+                ),
+            )
+        )
+        return notes
+    if retires_within(retired_from(offering), ask.as_of, ask.within_days):
+        notes.append(
+            Notice(
+                code="base_retires_soon",
+                message=(
+                    f"its base model {base} retires: {_retirement_phrase(offering, ask.as_of)}"
+                ),
+            )
+        )
+    if status is OfferingStatus.deprecated:
+        notes.append(
+            Notice(
+                code="base_deprecated",
+                message=f"its base model {base} is deprecated since {offering.deprecated_on}",
+            )
+        )
+    return notes
 
 
 def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, ask: _Ask) -> list[Notice]:
@@ -671,6 +945,11 @@ def _text(snapshot: Snapshot, offering: OfferingRec) -> OfferingText:
         for report in offering.reports
     ]
     notices.extend(_unverified_retirement(offering))
+    notices.extend(
+        _unverified("deprecation date", str(offering.deprecated_on), offering.deprecated_source)
+    )
+    if offering.retires_on is None:
+        notices.extend(_unverified("lifecycle", offering.model, offering.lifecycle_source))
     model = snapshot.by_exact_name.get(offering.model)
     if model is not None:
         if offering.task is Task.embeddings and model.embeddings_normalized is False:
@@ -700,12 +979,24 @@ def _unverified_retirement(offering: OfferingRec) -> list[Notice]:
             Notice(
                 code="unverified",
                 message=(
-                    f"the retirement date {offering.retires_on} comes from an unverified source "
-                    f"({source.key})"
+                    f"the retirement date {offering.retires_on} of {offering.model} at "
+                    f"{offering.provider} comes from an unverified source ({source.key})"
                 ),
             )
         ]
     return []
+
+
+def _unverified(what: str, subject: str, source: SourceRec | None) -> list[Notice]:
+    """A notice that a fact comes from an unverified source, where it does."""
+    if source is None or source.verified:
+        return []
+    return [
+        Notice(
+            code="unverified",
+            message=f"the {what} of {subject} comes from an unverified source ({source.key})",
+        )
+    ]
 
 
 def _architecture_hint(snapshot: Snapshot, model: ModelRec, offering: OfferingRec) -> list[Notice]:

@@ -6,6 +6,7 @@ Resolution and listing never query the database per request: they run over a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections import defaultdict
@@ -19,6 +20,7 @@ from catalog.core.names import name_key
 from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
+    NameFormRec,
     OfferingRec,
     ProviderRec,
     PublisherRec,
@@ -26,6 +28,7 @@ from catalog.core.records import (
 from catalog.vocabulary import ServingMode
 
 if TYPE_CHECKING:
+    from catalog.core.names import FormIndex
     from catalog.schemas import Notice
 
 OfferingPlace = tuple[str, str, ServingMode]  # model name, provider slug, serving mode
@@ -51,6 +54,11 @@ class DerivedIndexes:
     trigrams: Mapping[str, tuple[str, ...]] | None = None
     # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
     offering_text: dict[int, OfferingText] = field(default_factory=dict)
+    # the name forms, compiled (catalog.core.names.form_index)
+    name_forms: FormIndex | None = None
+    # (offering identity, version) -> the offering as that version lives it; kept alive here so
+    # that offering_text's ids stay stable
+    version_offerings: dict[tuple[object, ...], OfferingRec] = field(default_factory=dict)
     # extra names -> the check's multi-pattern matcher (catalog.check.matcher.Matcher)
     matchers: dict[tuple[str, ...], object] = field(default_factory=dict)
 
@@ -77,6 +85,7 @@ class Snapshot:
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
     display_by_key: Mapping[str, str]  # every known name key -> how to show it (suggestions)
+    name_forms: tuple[NameFormRec, ...] = ()  # how tools write names, in the seed's order
     derived: DerivedIndexes = field(default_factory=lambda: DerivedIndexes())
 
     @classmethod
@@ -89,9 +98,12 @@ class Snapshot:
         publishers: Iterable[PublisherRec] = (),
         architectures: Iterable[ArchitectureRec] = (),
         loaded_at: dt.datetime | None = None,
+        name_forms: Iterable[NameFormRec] = (),
     ) -> Snapshot:
         with gc_paused():
-            return cls._build(revision, models, providers, publishers, architectures, loaded_at)
+            built = cls._build(revision, models, providers, publishers, architectures, loaded_at)
+            forms = tuple(name_forms)
+            return dataclasses.replace(built, name_forms=forms) if forms else built
 
     @classmethod
     def _build(
@@ -136,7 +148,10 @@ class Snapshot:
         for arch in arch_list:
             arch_keys[arch.key] = arch
             for alias in arch.aliases:
-                arch_keys.setdefault(name_key(alias), arch)
+                key = name_key(alias)
+                arch_keys.setdefault(key, arch)
+                if "/" in key:  # a Hugging Face id also names it without its organisation
+                    arch_keys.setdefault(key.rsplit("/", 1)[1], arch)
         return cls(
             revision=revision,
             loaded_at=loaded_at,

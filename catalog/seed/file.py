@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from catalog.core.names import name_key
 from catalog.errors import SeedError, SeedErrors
 from catalog.seed.reader import parse_yaml, read_bytes
-from catalog.seed.schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument
+from catalog.seed.schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument, VersionEntry
+from catalog.vocabulary import VersionShape
 
 FieldPath = tuple[str | int, ...]
 SECTIONS = tuple(SeedDocument.model_fields)
@@ -168,6 +170,72 @@ def alias_entries(model: ModelEntry) -> list[AliasEntry]:
     return [a if isinstance(a, AliasEntry) else AliasEntry(name=a) for a in model.aliases]
 
 
+def version_provider(model: ModelEntry, version: VersionEntry) -> str | None:
+    """The provider a version is at: its own, else the model's only provider (None: unclear)."""
+    if version.provider is not None:
+        return version.provider
+    providers = {o.provider for o in model.offerings}
+    return providers.pop() if len(providers) == 1 else None
+
+
+def version_shape(model: ModelEntry, version: VersionEntry) -> VersionShape | None:
+    """A version's shape: its own, else the model's only version shape (None: unclear)."""
+    if version.shape is not None:
+        return version.shape
+    return model.version_shapes[0] if len(model.version_shapes) == 1 else None
+
+
+def _check_versions(
+    model: ModelEntry, base: FieldPath, known: Any, error: Any, sources: Collection[str]
+) -> Iterator[SeedError]:
+    seen: set[tuple[str, str]] = set()
+    for index, version in enumerate(model.versions):
+        path = (*base, "versions", index)
+        yield from known(version.source, sources, "source", *path, "source")
+        if version.lifecycle is not None:
+            life = version.lifecycle
+            for fact, where in (
+                (life.source, ("lifecycle", "source")),
+                (life.deprecated.source if life.deprecated else None, ("lifecycle", "deprecated")),
+                (life.retires.source if life.retires else None, ("lifecycle", "retires")),
+            ):
+                yield from known(fact, sources, "source", *path, *where)
+        provider = version_provider(model, version)
+        shape = version_shape(model, version)
+        if provider is None:
+            yield error("the model is at several providers: give the version's `provider`", *path)
+        elif not any(o.provider == provider for o in model.offerings):
+            yield error(f"the model has no offering at {provider}", *path, "provider")
+        if shape is None:
+            yield error("give the version's `shape` (the model declares several or none)", *path)
+        elif shape not in model.version_shapes:
+            yield error(f"the model does not declare version shape {shape}", *path, "shape")
+        elif not re.fullmatch(shape.version_pattern, version.version):
+            yield error(f"{version.version!r} is not a {shape} version", *path, "version")
+        if provider is not None:
+            if (provider, version.version) in seen:
+                yield error(f"duplicate version {version.version!r} at {provider}", *path)
+            seen.add((provider, version.version))
+
+
+def _check_name_forms(
+    document: SeedDocument,
+    known: Any,
+    error: Any,
+    sources: Collection[str],
+    providers: Collection[str],
+) -> Iterator[SeedError]:
+    seen: set[str] = set()
+    for index, form in enumerate(document.name_forms):
+        path = ("name_forms", index)
+        yield from known(form.provider, providers, "provider", *path, "provider")
+        yield from known(form.source, sources, "source", *path, "source")
+        text = form.prefix or form.pattern or ""
+        if text in seen:
+            yield error(f"duplicate name form {text!r}", *path)
+        seen.add(text)
+
+
 def _check_references(document: SeedDocument, lines: _Lines, display: str) -> Iterator[SeedError]:
     def error(message: str, *path: str | int) -> SeedError:
         return SeedError(message, path=display, line=lines.line_of(path), field=_field_name(path))
@@ -246,6 +314,7 @@ def _check_references(document: SeedDocument, lines: _Lines, display: str) -> It
                 yield error(f"duplicate architecture name or alias {alias!r}", *path)
             architecture_names[key] = path
 
+    yield from _check_name_forms(document, known, error, sources, providers)
     names: dict[str, tuple[str | int, ...]] = {}
     for index, model in enumerate(document.models):
         names.setdefault(name_key(model.name), ("models", index, "name"))
@@ -256,6 +325,7 @@ def _check_references(document: SeedDocument, lines: _Lines, display: str) -> It
         yield from known(model.publisher, publishers, "publisher", *base, "publisher")
         yield from known(model.source, sources, "source", *base, "source")
         yield from known(model.architecture, architectures, "architecture", *base, "architecture")
+        yield from _check_versions(model, base, known, error, sources)
         for a_index, entry in enumerate(alias_entries(model)):
             key = name_key(entry.name)
             if key in names:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from catalog.core.names import name_key
-from catalog.seed.file import alias_entries
-from catalog.seed.schema import SeedDocument
+from catalog.seed.file import alias_entries, version_provider, version_shape
+from catalog.seed.schema import LifecycleEntry, SeedDocument
 from catalog.seed.sync import NaturalKey, Row, TableSpec
 from catalog.store import models as orm
 
@@ -45,6 +45,28 @@ SPECS: tuple[TableSpec, ...] = (
         {"publisher_id": "publisher", "architecture_id": "architecture", "source_id": "source"},
     ),
     TableSpec("alias", orm.Alias, ("alias_key",), {"model_id": "model"}),
+    TableSpec(
+        "model version shape", orm.ModelVersionShape, ("model_id", "shape"), {"model_id": "model"}
+    ),
+    TableSpec(
+        "model version",
+        orm.ModelVersion,
+        ("model_id", "provider_id", "version"),
+        {
+            "model_id": "model",
+            "provider_id": "provider",
+            "source_id": "source",
+            "lifecycle_source_id": "source",
+            "deprecated_source_id": "source",
+            "retires_source_id": "source",
+        },
+    ),
+    TableSpec(
+        "name form",
+        orm.NameForm,
+        ("kind", "form"),
+        {"provider_id": "provider", "serving_mode_id": "serving mode", "source_id": "source"},
+    ),
     TableSpec(
         "offering",
         orm.Offering,
@@ -142,6 +164,8 @@ def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
                         "task_type_id": _k(task.value),
                         "source_id": _k(p.custom_models.source),
                         "note": p.custom_models.note,
+                        "naming": p.custom_models.naming,
+                        "pattern": p.custom_models.pattern,
                     },
                 )
     for a in doc.architectures:
@@ -198,6 +222,32 @@ def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
                     "alias": entry.name,
                     "alias_key": name_key(entry.name),
                     "kind": entry.kind.value,
+                },
+            )
+        for declared in m.version_shapes:
+            add(
+                "model version shape",
+                _k(model, declared.value),
+                {"model_id": model, "shape": declared.value},
+            )
+        for v in m.versions:
+            provider_slug, shape = version_provider(m, v), version_shape(m, v)
+            assert provider_slug is not None and shape is not None  # checked by read_seed
+            name = f"{m.name}{shape.joiner}{v.version}"
+            add(
+                "model version",
+                _k(model, _k(provider_slug), v.version),
+                {
+                    "model_id": model,
+                    "provider_id": _k(provider_slug),
+                    "version": v.version,
+                    "shape": shape.value,
+                    "name": name,
+                    "name_key": name_key(name),
+                    "source_id": _k(v.source),
+                    "note": v.note,
+                    "own_lifecycle": v.lifecycle is not None,
+                    **_lifecycle_columns(v.lifecycle),
                 },
             )
         for o in m.offerings:
@@ -259,4 +309,52 @@ def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
                             "source_id": _k(rep.source),
                         },
                     )
+    for position, f in enumerate(doc.name_forms):
+        kind, form = ("prefix", f.prefix) if f.prefix is not None else ("pattern", f.pattern)
+        add(
+            "name form",
+            _k(kind, form),
+            {
+                "position": position,
+                "kind": kind,
+                "form": form,
+                "provider_id": _k(f.provider) if f.provider else None,
+                "outside": f.outside,
+                "tool": f.tool,
+                "serving_mode_id": _k(f.mode.value) if f.mode else None,
+                "source_id": _k(f.source),
+                "note": f.note,
+            },
+        )
     return out
+
+
+def _lifecycle_columns(life: LifecycleEntry | None) -> Row:
+    """A lifecycle's columns, as offerings and versions store them."""
+    if life is None:
+        return dict.fromkeys(
+            (
+                "lifecycle_basis",
+                "lifecycle_source_id",
+                "lifecycle_note",
+                "deprecated_on",
+                "deprecated_source_id",
+                "deprecated_note",
+                "retires_on",
+                "retires_meaning",
+                "retires_source_id",
+                "retires_note",
+            )
+        )
+    return {
+        "lifecycle_basis": life.basis.value if life.basis else None,
+        "lifecycle_source_id": _k(life.source) if life.source else None,
+        "lifecycle_note": life.note,
+        "deprecated_on": life.deprecated.on if life.deprecated else None,
+        "deprecated_source_id": _k(life.deprecated.source) if life.deprecated else None,
+        "deprecated_note": life.deprecated.note if life.deprecated else None,
+        "retires_on": life.retires.on if life.retires else None,
+        "retires_meaning": life.retires.meaning.value if life.retires else None,
+        "retires_source_id": _k(life.retires.source) if life.retires else None,
+        "retires_note": life.retires.note if life.retires else None,
+    }

@@ -7,6 +7,7 @@ nested under it. Unknown keys are refused so that a typo never passes silently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -29,6 +30,7 @@ from catalog.vocabulary import (
     ServingMode,
     Slug,
     Task,
+    VersionShape,
 )
 from catalog.vocabulary import Name as PlainName
 
@@ -96,7 +98,46 @@ class PublisherEntry(Strict):
 class CustomModelsEntry(Strict):
     tasks: list[Task] = Field(min_length=1)
     source: Slug
+    naming: Text | None = None  # how the provider names such models, said in every answer
+    pattern: Text | None = None  # a regular expression a custom name must match in full
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> CustomModelsEntry:
+        if self.pattern is not None:
+            _compile(self.pattern)
+        return self
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"not a regular expression: {error}") from error
+
+
+class NameFormEntry(Strict):
+    """A way code and tools write a provider's model names: a prefix, or a pattern whose group
+    `name` is the model name. `outside` names a provider the catalog does not cover."""
+
+    provider: Slug | None = None
+    outside: Name | None = None
+    prefix: Annotated[str, StringConstraints(min_length=2, max_length=100)] | None = None
+    pattern: Text | None = None
+    tool: Name
+    mode: ServingMode | None = None
+    source: Slug
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> NameFormEntry:
+        if (self.provider is None) == (self.outside is None):
+            raise ValueError("give exactly one of `provider` (a catalog provider) or `outside`")
+        if (self.prefix is None) == (self.pattern is None):
+            raise ValueError("give exactly one of `prefix` or `pattern`")
+        if self.pattern is not None and "name" not in _compile(self.pattern).groupindex:
+            raise ValueError("a name-form pattern needs a group `(?P<name>...)`")
+        return self
 
 
 class ProviderEntry(Strict):
@@ -164,6 +205,17 @@ class ReplacementEntry(Strict):
     source: Slug
 
 
+class VersionEntry(Strict):
+    """A provider's version of a model, with its own lifecycle where a source gives one."""
+
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9a-z][0-9a-z-]*$", max_length=32)]
+    provider: Slug | None = None  # default: the model's only provider
+    shape: VersionShape | None = None  # default: the model's only version shape
+    source: Slug
+    lifecycle: LifecycleEntry | None = None  # none: the offering's lifecycle covers it
+    note: Text | None = None
+
+
 class OfferingEntry(Strict):
     provider: Slug
     mode: ServingMode
@@ -198,6 +250,8 @@ class ModelEntry(Strict):
     notes: Text | None = None
     source: Slug
     aliases: list[AliasEntry | Name] = Field(default_factory=list)
+    version_shapes: list[VersionShape] = Field(default_factory=list)
+    versions: list[VersionEntry] = Field(default_factory=list)
     offerings: list[OfferingEntry] = Field(min_length=1)
 
 
@@ -208,4 +262,5 @@ class SeedDocument(Strict):
     publishers: list[PublisherEntry] = Field(min_length=1)
     providers: list[ProviderEntry] = Field(min_length=1)
     architectures: list[ArchitectureEntry] = Field(default_factory=list)
+    name_forms: list[NameFormEntry] = Field(default_factory=list)
     models: list[ModelEntry] = Field(min_length=1)

@@ -32,6 +32,7 @@ from catalog.vocabulary import (
     LifecycleBasis,
     ServingMode,
     Task,
+    VersionShape,
     sql_choices,
 )
 
@@ -140,6 +141,8 @@ class CustomModelRule(Base):
     task_type_id: Mapped[int] = _fk("task_types.id")
     source_id: Mapped[int] = _fk("sources.id")
     note: Mapped[OptionalText]
+    naming: Mapped[OptionalText]
+    pattern: Mapped[OptionalText]
 
 
 class Architecture(Base):
@@ -294,3 +297,90 @@ class Replacement(Base):
     effective_on: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[OptionalText]
     source_id: Mapped[int] = _fk("sources.id")
+
+
+SHAPES = sql_choices(VersionShape)
+
+
+class NameForm(Base):
+    """A way code and tools write a provider's model names: a prefix, or a pattern with a
+    group `name`. A form of a provider the catalog does not cover names it in `outside`."""
+
+    __tablename__ = "name_forms"
+    __table_args__ = (
+        UniqueConstraint("kind", "form"),
+        CheckConstraint("kind IN ('prefix', 'pattern')", name="known_kind"),
+        CheckConstraint("(provider_id IS NULL) <> (outside IS NULL)", name="provider_or_outside"),
+    )
+
+    id: Mapped[IntPk]
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(Text)
+    provider_id: Mapped[int | None] = _fk("providers.id", nullable=True)
+    outside: Mapped[str | None] = mapped_column(String(200))
+    tool: Mapped[NameColumn]
+    serving_mode_id: Mapped[int | None] = _fk("serving_modes.id", nullable=True)
+    source_id: Mapped[int] = _fk("sources.id")
+    note: Mapped[OptionalText]
+
+
+class ModelVersionShape(Base):
+    """A version shape a model's family uses: only these suffixes are read as its versions."""
+
+    __tablename__ = "model_version_shapes"
+    __table_args__ = (
+        UniqueConstraint("model_id", "shape"),
+        CheckConstraint(f"shape IN {SHAPES}", name="known_shape"),
+    )
+
+    id: Mapped[IntPk]
+    model_id: Mapped[int] = _fk("models.id", index=False)
+    shape: Mapped[str] = mapped_column(String(16))
+
+
+class ModelVersion(Base):
+    """A provider's version of a model, with its own lifecycle where a source gives one."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        UniqueConstraint("model_id", "provider_id", "version"),
+        CheckConstraint(f"shape IN {SHAPES}", name="known_shape"),
+        CheckConstraint(f"retires_meaning IN {MEANINGS}", name="retires_meaning"),
+        CheckConstraint(
+            "(retires_on IS NULL) = (retires_meaning IS NULL)", name="retires_date_has_meaning"
+        ),
+        CheckConstraint(
+            "(retires_on IS NULL) = (retires_source_id IS NULL)", name="retires_date_has_source"
+        ),
+        CheckConstraint(
+            "(deprecated_on IS NULL) = (deprecated_source_id IS NULL)",
+            name="deprecated_date_has_source",
+        ),
+        CheckConstraint(
+            "lifecycle_basis IS NULL OR lifecycle_basis IN ('active', 'unknown')",
+            name="lifecycle_basis",
+        ),
+        Index("ix_model_versions_name_key", "name_key"),
+    )
+
+    id: Mapped[IntPk]
+    model_id: Mapped[int] = _fk("models.id", index=False)
+    provider_id: Mapped[int] = _fk("providers.id")
+    version: Mapped[str] = mapped_column(String(32))
+    shape: Mapped[str] = mapped_column(String(16))
+    name: Mapped[NameColumn]
+    name_key: Mapped[NameColumn]
+    source_id: Mapped[int] = _fk("sources.id")
+    note: Mapped[OptionalText]
+    own_lifecycle: Mapped[bool] = mapped_column(Boolean)
+    lifecycle_basis: Mapped[str | None] = mapped_column(String(16))
+    lifecycle_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    lifecycle_note: Mapped[OptionalText]
+    deprecated_on: Mapped[dt.date | None] = mapped_column(Date)
+    deprecated_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    deprecated_note: Mapped[OptionalText]
+    retires_on: Mapped[dt.date | None] = mapped_column(Date)
+    retires_meaning: Mapped[str | None] = mapped_column(String(16))
+    retires_source_id: Mapped[int | None] = _fk("sources.id", nullable=True)
+    retires_note: Mapped[OptionalText]

@@ -18,18 +18,20 @@ from sqlalchemy.orm import Session
 from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
+    NameFormRec,
     OfferingRec,
     ProviderRec,
     PublisherRec,
     ReplacementRec,
     ReportRec,
     SourceRec,
+    VersionRec,
 )
 from catalog.core.snapshot import Snapshot, gc_paused
 from catalog.errors import NotLoaded
 from catalog.schemas import RevisionEntry
 from catalog.store import models as orm
-from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task
+from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task, VersionShape
 
 MEANINGS = {meaning.value: meaning for meaning in DateMeaning}
 BASES = {basis.value: basis for basis in LifecycleBasis}
@@ -170,8 +172,16 @@ def _read_snapshot(session: Session) -> Snapshot:
             "provider_id": C.provider_id,
             "task": (C.task_type_id, tasks.__getitem__),
             "source_id": C.source_id,
+            "naming": C.naming,
+            "pattern": C.pattern,
         },
     )
+    naming = {
+        provider_id: (rule_naming, rule_pattern)
+        for provider_id, rule_naming, rule_pattern in zip(
+            rules["provider_id"], rules["naming"], rules["pattern"], strict=True
+        )
+    }
     custom = {
         provider_id: sorted(pairs)
         for provider_id, pairs in _grouped(
@@ -194,6 +204,9 @@ def _read_snapshot(session: Session) -> Snapshot:
     provider_rules = [custom.get(id_, []) for id_ in provider_columns["id"]]
     provider_columns["custom_tasks"] = [tuple(task for task, _ in r) for r in provider_rules]
     provider_columns["custom_source"] = [source(r[0][1]) if r else None for r in provider_rules]
+    provider_naming = [naming.get(id_, (None, None)) for id_ in provider_columns["id"]]
+    provider_columns["custom_naming"] = [n for n, _ in provider_naming]
+    provider_columns["custom_pattern"] = [p for _, p in provider_naming]
     providers = _by_id(provider_columns, _records(ProviderRec, provider_columns))
     provider_slugs = {id_: p.slug for id_, p in providers.items()}
 
@@ -320,6 +333,10 @@ def _read_snapshot(session: Session) -> Snapshot:
         for id_ in model_columns["id"]
     ]
     model_columns["aliases"] = [_sorted(aliases.get(id_, ())) for id_ in model_columns["id"]]
+    shapes, versions = _read_versions(connection, source, maybe_source, model_names, provider_slugs)
+    model_columns["version_shapes"] = [shapes.get(id_, ()) for id_ in model_columns["id"]]
+    model_columns["versions"] = [versions.get(id_, ()) for id_ in model_columns["id"]]
+    name_forms = _read_name_forms(connection, source, provider_slugs, modes)
     models = _records(ModelRec, model_columns)
     # Only the records outlive this point: free the columns before the build allocates its indexes.
     del model_columns, alias_columns, aliases, offerings, offering_ids, model_names
@@ -330,6 +347,82 @@ def _read_snapshot(session: Session) -> Snapshot:
         providers=providers.values(),
         publishers=publishers.values(),
         architectures=architectures.values(),
+        name_forms=name_forms,
+    )
+
+
+def _read_name_forms(
+    connection: Connection,
+    source: Callable[[int], SourceRec],
+    provider_slugs: Mapping[int, str],
+    modes: Mapping[int, ServingMode],
+) -> list[NameFormRec]:
+    """Every name form, in the order the seed lists them."""
+    N = orm.NameForm
+    columns = _columns(
+        connection,
+        {
+            "position": N.position,
+            "kind": N.kind,
+            "form": N.form,
+            "tool": N.tool,
+            "source": (N.source_id, source),
+            "provider": (N.provider_id, provider_slugs.get),
+            "outside": N.outside,
+            "mode": (N.serving_mode_id, modes.get),
+            "note": N.note,
+        },
+    )
+    order = sorted(range(len(columns["position"])), key=columns["position"].__getitem__)
+    forms = _records(NameFormRec, columns)
+    return [forms[i] for i in order]
+
+
+def _read_versions(
+    connection: Connection,
+    source: Callable[[int], SourceRec],
+    maybe_source: Callable[[int], SourceRec | None],
+    model_names: Mapping[int, str],
+    provider_slugs: Mapping[int, str],
+) -> tuple[dict[int, tuple[VersionShape, ...]], dict[int, tuple[VersionRec, ...]]]:
+    """Each model's version shapes and listed versions, by model id."""
+    VS = orm.ModelVersionShape
+    shape_columns = _columns(
+        connection, {"model_id": VS.model_id, "shape": (VS.shape, VersionShape)}
+    )
+    shapes = _grouped(shape_columns["model_id"], shape_columns["shape"])
+    V = orm.ModelVersion
+    columns = _columns(
+        connection,
+        {
+            "model_id": V.model_id,
+            "model": (V.model_id, model_names.__getitem__),
+            "provider": (V.provider_id, provider_slugs.__getitem__),
+            "version": V.version,
+            "shape": (V.shape, VersionShape),
+            "name": V.name,
+            "source": (V.source_id, source),
+            "own_lifecycle": (V.own_lifecycle, bool),
+            "note": V.note,
+            "lifecycle_basis": (V.lifecycle_basis, BASES.get),
+            "lifecycle_source": (V.lifecycle_source_id, maybe_source),
+            "lifecycle_note": V.lifecycle_note,
+            "deprecated_on": V.deprecated_on,
+            "deprecated_source": (V.deprecated_source_id, maybe_source),
+            "deprecated_note": V.deprecated_note,
+            "retires_on": V.retires_on,
+            "retires_meaning": (V.retires_meaning, MEANINGS.get),
+            "retires_source": (V.retires_source_id, maybe_source),
+            "retires_note": V.retires_note,
+        },
+    )
+    versions = _grouped(columns["model_id"], _records(VersionRec, columns))
+    return (
+        {id_: tuple(sorted(found)) for id_, found in shapes.items()},
+        {
+            id_: tuple(sorted(found, key=lambda v: (v.provider, v.version)))
+            for id_, found in versions.items()
+        },
     )
 
 
