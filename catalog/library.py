@@ -350,9 +350,14 @@ class Catalog:
         )
 
     def meta(self) -> CatalogMeta:
-        """Which catalog this is: revisions, sources and sizes."""
-        snapshot = self.snapshot()
-        with session_scope(reading(self.engine)) as session:  # counts of one revision
+        """Which catalog this is: revisions, sources and sizes, all of one revision."""
+        held = self.snapshot()
+        with session_scope(reading(self.engine)) as session:  # one revision's tables
+            revision = read_revision(session)
+            # The held snapshot if the tables are still at its revision, else the snapshot
+            # of the revision these counts see: never one revision's models with another's sizes.
+            fresh = revision is None or revision[0] != held.revision
+            snapshot = read_snapshot(session) if fresh else held
             counts = table_counts(session)
             sources = read_sources(session)
         modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)
