@@ -43,7 +43,6 @@ from catalog.schemas import (
     RevisionInfo,
     SchemaStatus,
 )
-from catalog.seed.load import load_seed
 from catalog.settings import Settings, load_settings
 from catalog.store import db
 from catalog.store.db import make_engine, reading, session_scope
@@ -288,6 +287,8 @@ class Catalog:
         The embedded catalog follows the shipped seed file only, and migrates itself first;
         another database is migrated by its owner (`model-catalog db upgrade`).
         """
+        from catalog.seed.load import load_seed  # the loader only where a load happens
+
         shipped = seed_path()
         chosen = Path(path) if path is not None else shipped
         if self.settings.embedded:
