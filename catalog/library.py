@@ -174,17 +174,19 @@ class Catalog:
         return result
 
     def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
-        """One model by its name, an alias or an endpoint name, case-insensitively."""
+        """One model by its name, an alias or an endpoint name, case-insensitively; else by
+        any name form the resolver reads (a dated variant such as `gpt-4o-2024-08-06`)."""
         name = arguments.parse_name(name)
         snapshot = self.snapshot()
-        found = find_model(snapshot, name)
+        day = arguments.parse_date(as_of)
+        found = find_model(snapshot, name) or _resolved_model(snapshot, name, day)
         if found is None:
             close = suggest(snapshot, name)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise NotFound(
                 f"no model named {name!r} in the catalog{hint}", field="name", suggestions=close
             )
-        return model_info(found, arguments.parse_date(as_of))
+        return model_info(found, day)
 
     def providers(self) -> list[ProviderInfo]:
         snapshot = self.snapshot()
@@ -409,6 +411,19 @@ class Catalog:
             dry_run=dry_run,
         )
         return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
+
+
+def _resolved_model(snapshot: Snapshot, name: str, day: dt.date) -> ModelRec | None:
+    """The model the resolver reads `name` as: the one asked for, not its replacement (a
+    chain starts at the model that was named), else the one it matched."""
+    from catalog.core.resolver import resolve
+
+    resolution = resolve(snapshot, name, as_of=day)
+    asked = resolution.chain[0].from_model if resolution.chain else resolution.model
+    for candidate in (asked, resolution.matched):
+        if candidate and (found := find_model(snapshot, candidate)) is not None:
+            return found
+    return None
 
 
 def _matches(model: ModelRec, needle: str) -> bool:
