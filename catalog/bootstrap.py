@@ -13,12 +13,12 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, exc
 
 from catalog.errors import DatabaseUnavailable
-from catalog.seed.load import SyncReport, load_seed
 from catalog.store.db import (
     current_revision,
     head_revision,
@@ -30,6 +30,12 @@ from catalog.store.db import (
 )
 from catalog.store.read import latest_revision
 from catalog.store.resources import seed_path
+
+if TYPE_CHECKING:
+    from catalog.seed.load import SyncReport
+
+# The seed loader (YAML, Pydantic's seed schema, the sync) is imported only where a catalog is
+# built or loaded: opening a ready one, what every `check` run does, never pays for it.
 
 LOCK_TIMEOUT_SECONDS = 120
 _LEFTOVERS = ("-journal", "-wal", "-shm")
@@ -73,11 +79,15 @@ def prepare_embedded(engine: Engine) -> None:
         if _is_ready(engine, digest):
             return
         if not _ensure_schema(engine, seed=shipped):
+            from catalog.seed.load import load_seed
+
             load_seed(engine, shipped)
 
 
 def load_embedded(engine: Engine, path: Path, *, dry_run: bool = False) -> SyncReport:
     """`load` on the embedded catalog: under the same lock as first use, schema built first."""
+    from catalog.seed.load import load_seed
+
     with embedded_lock(engine):
         _ensure_schema(engine, seed=None)
         return load_seed(engine, path, dry_run=dry_run)
@@ -116,6 +126,8 @@ def _state(engine: Engine) -> str:
 
 def _rebuild(engine: Engine, database: Path, seed: Path | None, *, broken: bool) -> None:
     """Build a new catalog file beside the old one, then rename it into place."""
+    from catalog.seed.load import load_seed
+
     for stale in database.parent.glob(f"{database.name}.building-*"):
         stale.unlink(missing_ok=True)  # left by a process killed mid-build (we hold the lock)
     building = database.with_name(f"{database.name}.building-{os.getpid()}")

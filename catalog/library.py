@@ -44,7 +44,6 @@ from catalog.schemas import (
     RevisionInfo,
     SchemaStatus,
 )
-from catalog.seed.load import load_seed
 from catalog.settings import Settings, load_settings
 from catalog.store import db
 from catalog.store.db import make_engine, reading, session_scope
@@ -197,6 +196,11 @@ class Catalog:
         name = arguments.parse_name(name)
         snapshot = self.snapshot()
         written = find_written(snapshot, name)
+        day = arguments.parse_date(as_of)
+        if written.model is None and written.read.outside is None:
+            inferred = _resolved_model(snapshot, name, day)
+            if inferred is not None:
+                return model_info(inferred, day)
         if written.model is None:
             if written.read.outside is not None:
                 raise NotFound(
@@ -209,7 +213,6 @@ class Catalog:
             raise NotFound(
                 f"no model named {name!r} in the catalog{hint}", field="name", suggestions=close
             )
-        day = arguments.parse_date(as_of)
         provider = written.read.provider
         at_provider = tuple(o for o in written.model.offerings if o.provider == provider)
         return model_info(written.model, day, at_provider or None)
@@ -322,6 +325,8 @@ class Catalog:
         The embedded catalog follows the shipped seed file only, and migrates itself first;
         another database is migrated by its owner (`model-catalog db upgrade`).
         """
+        from catalog.seed.load import load_seed  # the loader only where a load happens
+
         shipped = seed_path()
         chosen = Path(path) if path is not None else shipped
         if self.settings.embedded:
@@ -384,9 +389,14 @@ class Catalog:
         )
 
     def meta(self) -> CatalogMeta:
-        """Which catalog this is: revisions, sources and sizes."""
-        snapshot = self.snapshot()
-        with session_scope(reading(self.engine)) as session:  # counts of one revision
+        """Which catalog this is: revisions, sources and sizes, all of one revision."""
+        held = self.snapshot()
+        with session_scope(reading(self.engine)) as session:  # one revision's tables
+            revision = read_revision(session)
+            # The held snapshot if the tables are still at its revision, else the snapshot
+            # of the revision these counts see: never one revision's models with another's sizes.
+            fresh = revision is None or revision[0] != held.revision
+            snapshot = read_snapshot(session) if fresh else held
             counts = table_counts(session)
             sources = read_sources(session)
         modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)
@@ -437,6 +447,19 @@ class Catalog:
             dry_run=dry_run,
         )
         return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
+
+
+def _resolved_model(snapshot: Snapshot, name: str, day: dt.date) -> ModelRec | None:
+    """The model the resolver reads `name` as: the one asked for, not its replacement (a
+    chain starts at the model that was named), else the one it matched."""
+    from catalog.core.resolver import resolve
+
+    resolution = resolve(snapshot, name, as_of=day)
+    asked = resolution.chain[0].from_model if resolution.chain else resolution.model
+    for candidate in (asked, resolution.matched):
+        if candidate and (found := find_model(snapshot, candidate)) is not None:
+            return found
+    return None
 
 
 def _matches(model: ModelRec, needle: str) -> bool:

@@ -227,12 +227,12 @@ def test_a_failure_while_building_leaves_no_file(
     isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A full disk part-way through the build: no catalog file, no temporary file, next use works."""
-    import catalog.bootstrap as bootstrap
+    import catalog.seed.load as seed_load
 
     def full_disk(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(bootstrap, "load_seed", full_disk)
+    monkeypatch.setattr(seed_load, "load_seed", full_disk)
     with pytest.raises(OSError, match="No space left"):
         Catalog.open()
     directory = isolated_home / "model-catalog"

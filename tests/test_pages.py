@@ -260,14 +260,22 @@ def test_the_deprecations_page_shows_the_window_grouped_by_provider(
 ) -> None:
     as_of = dt.date(2025, 4, 15)
     page = get(app, "/deprecations?as_of=2025-04-15&past_days=30&within_days=60").text
-    expected = sorted(
+    window = (as_of - dt.timedelta(days=30), as_of + dt.timedelta(days=60))
+    offerings = [
         (o.provider, str(o.lifecycle.retired_from), m.name)
         for m, o in every_offering(catalog, "2025-04-15")
-        if o.lifecycle.retired_from
-        and as_of - dt.timedelta(days=30)
-        <= o.lifecycle.retired_from
-        <= as_of + dt.timedelta(days=60)
-    )
+        if o.lifecycle.retired_from and window[0] <= o.lifecycle.retired_from <= window[1]
+    ]
+    versions = [  # a version that retires on its own date is listed beside its model
+        (v.provider, str(v.lifecycle.retired_from), v.name)
+        for m in catalog.models(as_of="2025-04-15")
+        for v in m.versions
+        if v.own_lifecycle
+        and v.lifecycle is not None
+        and v.lifecycle.retired_from
+        and window[0] <= v.lifecycle.retired_from <= window[1]
+    ]
+    expected = sorted(offerings + versions)
     groups = re.findall(r'<h2 id="group-([^"]+)">', page)
     assert groups == sorted({provider for provider, _d, _m in expected})
     shown = re.findall(r'<time datetime="([\d-]+)">[\d-]+</time><span class="rel">', page)

@@ -132,7 +132,9 @@ def unavailable(engine_or_url: Engine | str, error: exc.DBAPIError) -> DatabaseU
             f"the database {where} did not finish a statement within the statement timeout "
             f"({first}); raise {STATEMENT_TIMEOUT_VARIABLE} (seconds) if it is only slow"
         )
-    if url.get_backend_name() == "sqlite" and not isinstance(error, exc.OperationalError):
+    if url.get_backend_name() == "sqlite" and not isinstance(
+        error, exc.OperationalError | exc.ProgrammingError
+    ):
         return DatabaseUnavailable(
             f"{url.database} is not a usable SQLite catalog ({first}); move it away and "
             "run the command again (the embedded catalog is rebuilt from the shipped seed), "
@@ -149,6 +151,34 @@ def unavailable(engine_or_url: Engine | str, error: exc.DBAPIError) -> DatabaseU
     return DatabaseUnavailable(f"database error at {where}: {first}")
 
 
+# PostgreSQL's undefined_table and undefined_column; SQLite says it in words.
+_MISSING_SQLSTATES = ("42P01", "42703")
+_MISSING_SQLITE = ("no such table", "no such column")
+
+
+def missing_schema(error: exc.DBAPIError) -> bool:
+    """Whether `error` says a catalog table or column is not there: a schema never built or
+    behind this version, which `model-catalog db upgrade` fixes."""
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) in _MISSING_SQLSTATES:
+        return True
+    return isinstance(error, exc.OperationalError) and str(orig).startswith(_MISSING_SQLITE)
+
+
+def schema_out_of_date(engine: Engine) -> SchemaOutOfDate:
+    """The SchemaOutOfDate for a database whose tables are missing or behind, with the
+    remedy; no SQL text, no password."""
+    try:
+        require_current_schema(engine)
+    except SchemaOutOfDate as error:
+        return error
+    return SchemaOutOfDate(
+        f"the database {engine.url.render_as_string(hide_password=True)} records schema "
+        f"revision {SCHEMA_HEAD} but lacks catalog tables: run `model-catalog db upgrade` "
+        "on a new database, or restore this one from a backup"
+    )
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success, rolls back on any error, and names database failures."""
@@ -159,8 +189,10 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.commit()
     except exc.DBAPIError as error:
         session.rollback()
-        if isinstance(error, exc.OperationalError | exc.DatabaseError) and not isinstance(
-            error, exc.IntegrityError | exc.DataError | exc.ProgrammingError
+        if missing_schema(error):
+            raise schema_out_of_date(engine) from error
+        if isinstance(error, exc.DatabaseError) and not isinstance(
+            error, exc.IntegrityError | exc.DataError
         ):
             raise unavailable(engine, error) from error
         raise

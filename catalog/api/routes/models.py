@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,7 +12,6 @@ from catalog.api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE, named_as
 from catalog.api.paging import page
 from catalog.api.schemas import ModelsPage
 from catalog.arguments import parse_date
-from catalog.errors import NotFound
 from catalog.library import Catalog
 from catalog.schemas import ModelInfo
 
@@ -82,21 +80,4 @@ async def get_model(
 ) -> Response:
     """One model by any of its names, with each offering's status on `as_of`."""
     day = parse_date(as_of)
-    return answer.answer(request, ("model", name, day), lambda c: _model(c, name, day))
-
-
-def _model(catalog: Catalog, name: str, day: dt.date) -> ModelInfo:
-    """By a name the catalog lists, else by the name form the resolver reads (`anthropic.…-v2:0`)."""
-    try:
-        return catalog.model(name, as_of=day)
-    except NotFound as not_found:
-        resolution = catalog.resolve(name, as_of=day)
-        # the asked model, not its replacement: a chain starts at the model that was named
-        asked = resolution.chain[0].from_model if resolution.chain else resolution.model
-        for candidate in (asked, resolution.matched):
-            if candidate:
-                try:
-                    return catalog.model(candidate, as_of=day)
-                except NotFound:
-                    continue
-        raise not_found from None
+    return answer.answer(request, ("model", name, day), lambda c: c.model(name, as_of=day))
