@@ -19,7 +19,7 @@ from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
-from catalog.core.lookup import find_written, suggest
+from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
 from catalog.core.snapshot import Snapshot
