@@ -25,6 +25,8 @@ def event_uid(retirement: Retirement) -> str:
     """Stable across revisions, so a calendar updates an event instead of adding another."""
     o = retirement.offering
     key = f"{o.model}|{o.provider}|{o.serving_mode}|{o.task}"
+    if retirement.deprecation.version:  # a version retires on a date of its own
+        key += f"|{retirement.deprecation.version}"
     return hashlib.sha256(key.encode()).hexdigest()[:24] + "@model-catalog"
 
 
@@ -42,7 +44,9 @@ def calendar(found: list[Retirement], *, base_url: str, stamp: dt.datetime) -> b
         event.add("dtstamp", _utc(stamp))
         event.add("dtstart", retirement.gone_from)
         event.add("dtend", retirement.gone_from + dt.timedelta(days=1))
-        event.add("summary", f"Retired: {o.model} at {o.provider} ({mode_label(o.serving_mode)})")
+        version = retirement.deprecation.version
+        name = f"{o.model} version {version}" if version else o.model
+        event.add("summary", f"Retired: {name} at {o.provider} ({mode_label(o.serving_mode)})")
         event.add("description", _description(retirement))
         event.add("url", base_url.rstrip("/") + model_url(o.model))
         event.add("categories", [o.provider])
