@@ -12,10 +12,13 @@ class CatalogError(Exception):
     exit_code: int = 1
     http_status: int = 500
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, suggestions: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.suggestions = suggestions or []  # close names that may be what was meant
 
 
 class InvalidArgument(CatalogError):

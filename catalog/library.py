@@ -152,7 +152,9 @@ class Catalog:
         if found is None:
             close = suggest(snapshot, name)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise NotFound(f"no model named {name!r} in the catalog{hint}", field="name")
+            raise NotFound(
+                f"no model named {name!r} in the catalog{hint}", field="name", suggestions=close
+            )
         return model_info(found, arguments.parse_date(as_of))
 
     def providers(self) -> list[ProviderInfo]:

@@ -9,6 +9,11 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 DATABASE_URL_VARIABLE = "MODEL_CATALOG_DATABASE_URL"
+# Read by the API (catalog.api.settings); set by `model-catalog serve` for its workers.
+RELOAD_SECONDS_VARIABLE = "MODEL_CATALOG_RELOAD_SECONDS"
+CORS_ORIGINS_VARIABLE = "MODEL_CATALOG_CORS_ORIGINS"
+MAX_BODY_VARIABLE = "MODEL_CATALOG_MAX_BODY_BYTES"
+CACHE_ENTRIES_VARIABLE = "MODEL_CATALOG_RESPONSE_CACHE_ENTRIES"  # 0 turns the cache off
 
 
 @dataclass(frozen=True)

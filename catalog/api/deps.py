@@ -1,0 +1,55 @@
+"""The dependencies routes declare, as `Annotated` types, and the query parameters they share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from catalog.api.answer import Answerer
+from catalog.api.settings import ApiSettings
+from catalog.library import Catalog
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def get_answerer(request: Request) -> Answerer:
+    answerer: Answerer = request.app.state.answerer
+    return answerer
+
+
+def get_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+AnswerDep = Annotated[Answerer, Depends(get_answerer)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+
+AsOf = Annotated[
+    str | None,
+    Query(
+        description="Date (YYYY-MM-DD) the answer is for; default today.", examples=["2026-11-24"]
+    ),
+]
+Provider = Annotated[str | None, Query(description="Provider slug or name.", examples=["openai"])]
+TaskParam = Annotated[
+    str | None,
+    Query(description="chat, completions or embeddings (or llm/v1/<task>).", examples=["chat"]),
+]
+ServingModeParam = Annotated[
+    str | None,
+    Query(
+        description="pay_per_token, provisioned_throughput or external.",
+        examples=["pay_per_token"],
+    ),
+]
+
+
+def norm(value: str | None) -> str | None:
+    """A case-insensitive option as it goes into a cache key."""
+    return value.strip().casefold() if value is not None else None

@@ -1,0 +1,66 @@
+"""The API's own settings, read from the environment only when an app is made."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TypeVar
+
+from catalog.settings import (
+    CACHE_ENTRIES_VARIABLE,
+    CORS_ORIGINS_VARIABLE,
+    MAX_BODY_VARIABLE,
+    RELOAD_SECONDS_VARIABLE,
+)
+
+Number = TypeVar("Number", int, float)
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """How the HTTP face behaves; the database comes from the library's own settings."""
+
+    cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are named
+    reload_seconds: float = 2.0  # how often each worker rechecks the catalog's revision
+    max_body_bytes: int = 1_048_576  # a bigger request body is refused with 413
+    max_batch: int = 1_000  # names in one POST /v1/resolve
+    cache_entries: int = 4_096  # response bodies kept per worker (bounded LRU)
+    cache_max_age: int = 60  # seconds a client or proxy may reuse an answer unasked
+    gzip_minimum_bytes: int = 1_024
+    database_url: str | None = None  # None: MODEL_CATALOG_DATABASE_URL or the embedded default
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> ApiSettings:
+        """Settings from the environment; a malformed value fails fast, naming the variable."""
+        env = dict(os.environ if environ is None else environ)
+        origins = tuple(
+            o.strip() for o in env.get(CORS_ORIGINS_VARIABLE, "").split(",") if o.strip()
+        )
+        return cls(
+            cors_origins=origins,
+            reload_seconds=_number(env, RELOAD_SECONDS_VARIABLE, cls.reload_seconds, float),
+            max_body_bytes=_number(env, MAX_BODY_VARIABLE, cls.max_body_bytes, int),
+            cache_entries=_number(
+                env, CACHE_ENTRIES_VARIABLE, cls.cache_entries, int, allow_zero=True
+            ),
+        )
+
+
+def _number(
+    env: dict[str, str],
+    name: str,
+    default: Number,
+    kind: type[Number],
+    *,
+    allow_zero: bool = False,
+) -> Number:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r} is not a number") from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name}={text!r} must be {'0 or more' if allow_zero else 'positive'}")
+    return value

@@ -1,0 +1,64 @@
+"""`model-catalog serve`: the REST API on uvicorn.
+
+FastAPI and uvicorn are imported inside the command, so every other command starts
+without them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from catalog.cli.options import DatabaseUrl
+from catalog.errors import InvalidArgument
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)
+    ] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes, each with its own snapshot.", min=1)
+    ] = 1,
+    reload_seconds: Annotated[
+        float,
+        typer.Option(
+            "--reload-seconds", help="How often each worker rechecks the catalog's revision."
+        ),
+    ] = 2.0,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the read-only REST API (docs at /docs) over the catalog database."""
+    if reload_seconds <= 0:
+        raise InvalidArgument(
+            f"--reload-seconds must be positive, not {reload_seconds}", field="reload_seconds"
+        )
+    from catalog.library import Catalog
+    from catalog.settings import DATABASE_URL_VARIABLE, RELOAD_SECONDS_VARIABLE
+
+    # Set the catalog up (the embedded one seeds itself) and fail here, in one line, rather
+    # than in every worker.
+    Catalog.open(database_url).close()
+    # Workers are separate processes that build the app from the environment.
+    if database_url:
+        os.environ[DATABASE_URL_VARIABLE] = database_url
+    os.environ[RELOAD_SECONDS_VARIABLE] = str(reload_seconds)
+
+    import uvicorn
+
+    typer.echo(f"model-catalog API on http://{host}:{port} (docs at /docs)", err=True)
+    uvicorn.run(
+        "catalog.api:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+    )

@@ -1,0 +1,305 @@
+"""HTTP done properly: ETags and 304, caching headers, gzip, CORS, size limits, one error
+shape, fresh revisions without a restart, offline docs, an OpenAPI document with examples."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from catalog import Catalog
+from catalog.api.settings import ApiSettings
+from catalog.seed.load import load_seed
+from catalog.store.db import make_engine
+from catalog.store.resources import seed_path
+
+from api_support import Api, error_of, make_api
+
+DBRX = "/v1/models/databricks-dbrx-instruct"
+SEED_TITLE = "Supported foundation models on Mosaic AI Model Serving (Swedish machine translation)"
+
+
+@pytest.fixture
+def api(catalog: Catalog) -> Api:
+    return make_api(catalog)
+
+
+def changed_seed(directory: Path, title: str) -> Path:
+    """The shipped seed with one visible change: the seed page's title."""
+    text = seed_path().read_text(encoding="utf-8")
+    assert SEED_TITLE in text
+    path = directory / "changed-seed.yaml"
+    path.write_text(text.replace(SEED_TITLE, title), encoding="utf-8")
+    return path
+
+
+# -- ETag, 304, caching headers ----------------------------------------------------------------
+
+
+def test_an_answer_carries_etag_cache_control_and_revision(api: Api, catalog: Catalog) -> None:
+    response = api.get(DBRX)
+    assert re.fullmatch(r'"r\d+-[0-9a-f]{20}"', response.headers["etag"])
+    assert response.headers["cache-control"].startswith("public, max-age=")
+    assert response.headers["x-catalog-revision"] == str(catalog.revision().revision)
+
+
+def test_if_none_match_with_the_etag_is_304_without_a_body(api: Api) -> None:
+    etag = api.get(DBRX).headers["etag"]
+    response = api.get(DBRX, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+    weak = api.get(DBRX, headers={"If-None-Match": f'"other", W/{etag}'})
+    assert weak.status_code == 304
+
+
+def test_a_304_needs_no_body_computed_first(catalog: Catalog) -> None:
+    first = make_api(catalog)
+    etag = first.get(DBRX).headers["etag"]
+    fresh = make_api(catalog)  # an empty cache: the ETag follows from the request alone
+    assert fresh.get(DBRX, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_stale_etag_gets_the_full_answer(api: Api) -> None:
+    response = api.get(DBRX, headers={"If-None-Match": '"r0-00000000000000000000"'})
+    assert response.status_code == 200 and response.json()["name"] == "DBRX Instruct"
+
+
+def test_the_etag_depends_on_the_request(api: Api) -> None:
+    tags = {
+        api.get(url).headers["etag"]
+        for url in (
+            DBRX,
+            f"{DBRX}?as_of=2025-01-01",
+            "/v1/models?provider=openai",
+            "/v1/models?provider=anthropic",
+            "/v1/resolve?model=gpt-4o",
+        )
+    }
+    assert len(tags) == 5
+
+
+def test_equivalent_requests_share_one_etag(api: Api) -> None:
+    a = api.get("/v1/models", params={"provider": "openai", "task": "chat"}).headers["etag"]
+    b = api.get("/v1/models", params={"task": "Chat", "provider": " OpenAI"}).headers["etag"]
+    assert a == b
+
+
+def test_errors_are_never_cached(api: Api) -> None:
+    response = api.get("/v1/models/no-such-model")
+    assert response.headers["cache-control"] == "no-store"
+    assert "etag" not in response.headers
+
+
+# -- the response cache ------------------------------------------------------------------------
+
+
+def test_a_repeated_request_is_served_from_cached_bytes(catalog: Catalog) -> None:
+    api = make_api(catalog)
+    cache = api.app.state.answerer.cache
+    first = api.get("/v1/resolve", params={"model": "claude-2.1"})
+    hits = cache.hits
+    second = api.get("/v1/resolve", params={"model": "claude-2.1"})
+    assert cache.hits == hits + 1
+    assert second.content == first.content
+
+
+def test_the_cache_is_bounded(catalog: Catalog) -> None:
+    api = make_api(catalog, cache_entries=3)
+    for name in ("gpt-4o", "gpt-4", "o1", "claude-2.1", "dbrx"):
+        api.get("/v1/resolve", params={"model": name})
+    assert len(api.app.state.answerer.cache) == 3
+
+
+# -- fresh data without a restart ------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded_url(migrated_url: str) -> Iterator[str]:
+    engine = make_engine(migrated_url)
+    load_seed(engine, seed_path())
+    engine.dispose()
+    yield migrated_url
+
+
+def test_a_new_revision_is_served_after_a_load_without_a_restart(
+    loaded_url: str, tmp_path: Path
+) -> None:
+    with Catalog.open(loaded_url, revision_check_seconds=0) as catalog:
+        api = make_api(catalog)
+        before = api.get(DBRX)
+        assert before.json()["source"]["title"] == SEED_TITLE
+        engine = make_engine(loaded_url)
+        load_seed(engine, changed_seed(tmp_path, "The seed page, retitled"))
+        engine.dispose()
+        after = api.get(DBRX, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert after.json()["source"]["title"] == "The seed page, retitled"
+    assert int(after.headers["x-catalog-revision"]) > int(before.headers["x-catalog-revision"])
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_one_request_reads_one_snapshot(loaded_url: str, tmp_path: Path) -> None:
+    """A load between two library calls of one request does not show in its answer."""
+    with Catalog.open(loaded_url, revision_check_seconds=0) as catalog:
+        api = make_api(catalog)
+        engine = make_engine(loaded_url)
+        real_providers = Catalog.providers
+        loads = iter([changed_seed(tmp_path, "Mid-request title")])
+
+        def providers_then_load(self: Catalog) -> list:  # type: ignore[type-arg]
+            found = real_providers(self)
+            for path in loads:  # once: a load lands between providers() and models()
+                load_seed(engine, path)
+            return found
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Catalog, "providers", providers_then_load)
+            detail = api.get("/v1/providers/databricks")
+        engine.dispose()
+        revision = int(detail.headers["x-catalog-revision"])
+        assert catalog.revision().revision == revision + 1  # the load did land
+        listing = api.get("/v1/providers/databricks")
+    assert int(listing.headers["x-catalog-revision"]) == revision + 1
+    assert detail.json()["provider"]["source"]["title"] != "Mid-request title"
+
+
+# -- gzip, CORS, size limits -----------------------------------------------------------------
+
+
+def test_large_bodies_are_gzipped_small_ones_are_not(api: Api) -> None:
+    large = api.get("/v1/models", params={"limit": 1000}, headers={"Accept-Encoding": "gzip"})
+    assert large.headers["content-encoding"] == "gzip"
+    assert large.json()["count"] > 0  # httpx decodes it
+    small = api.get("/v1/task-types", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+
+
+def test_cors_is_off_unless_configured(catalog: Catalog) -> None:
+    headers = {"Origin": "https://example.test"}
+    off = make_api(catalog).get("/v1/task-types", headers=headers)
+    assert "access-control-allow-origin" not in off.headers
+    on = make_api(catalog, cors_origins=("https://example.test",))
+    answer = on.get("/v1/task-types", headers=headers)
+    assert answer.headers["access-control-allow-origin"] == "https://example.test"
+    assert "etag" in answer.headers["access-control-expose-headers"].lower()
+    other = on.get("/v1/task-types", headers={"Origin": "https://elsewhere.test"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_cors_origins_come_from_the_environment() -> None:
+    settings = ApiSettings.from_env(
+        {"MODEL_CATALOG_CORS_ORIGINS": "https://a.test, https://b.test"}
+    )
+    assert settings.cors_origins == ("https://a.test", "https://b.test")
+    assert ApiSettings.from_env({}).cors_origins == ()
+
+
+def test_a_malformed_setting_fails_fast_naming_the_variable() -> None:
+    with pytest.raises(ValueError, match="MODEL_CATALOG_RELOAD_SECONDS"):
+        ApiSettings.from_env({"MODEL_CATALOG_RELOAD_SECONDS": "soon"})
+
+
+def test_a_body_over_the_size_limit_is_413(catalog: Catalog) -> None:
+    api = make_api(catalog, max_body_bytes=200)
+    response = api.post("/v1/resolve", json={"models": ["x" * 50] * 10})
+    assert response.status_code == 413
+    error = error_of(response)
+    assert "200 bytes" in error["message"]
+
+
+def test_a_streamed_body_over_the_size_limit_is_413(catalog: Catalog) -> None:
+    api = make_api(catalog, max_body_bytes=200)
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the limit counts bytes
+        yield b'{"models": ['
+        for _ in range(20):
+            yield b'"' + b"x" * 40 + b'",'
+        yield b'"y"]}'
+
+    response = api.post("/v1/resolve", content=chunks())
+    assert response.status_code == 413
+    assert "200 bytes" in error_of(response)["message"]
+
+
+# -- one error shape, no writes ------------------------------------------------------------------
+
+
+def test_an_unknown_route_is_404_in_the_error_shape(api: Api) -> None:
+    response = api.get("/v2/models")
+    assert response.status_code == 404
+    assert "/v2/models" in error_of(response)["message"]
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_writing_methods_are_405_in_the_error_shape(api: Api, method: str) -> None:
+    response = api.request(method, "/v1/models")
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"]
+    assert method in error_of(response)["message"]
+
+
+def test_no_endpoint_writes(api: Api) -> None:
+    paths = api.get("/openapi.json").json()["paths"]
+    methods = {(path, method) for path, ops in paths.items() for method in ops}
+    assert {m for _, m in methods} <= {"get", "post"}
+    assert {p for p, m in methods if m == "post"} == {"/v1/resolve"}
+
+
+def test_a_database_that_went_away_is_503(seeded_url: str) -> None:
+    with Catalog.open(seeded_url, revision_check_seconds=0) as catalog:
+        api = make_api(catalog)
+        assert api.get("/v1/task-types").status_code == 200
+        catalog.engine.dispose()
+        # the same catalog, its database now unreachable (nothing listens on port 9)
+        catalog.engine = create_engine(
+            "postgresql+psycopg://postgres@127.0.0.1:9/gone", connect_args={"connect_timeout": 2}
+        )
+        response = api.get("/v1/task-types")
+    assert response.status_code == 503
+    assert "database" in error_of(response)["message"]
+
+
+# -- docs and OpenAPI --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_reference_only_local_urls(api: Api, page: str) -> None:
+    response = api.get(page)
+    assert response.status_code == 200
+    html = response.text
+    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}", html, re.IGNORECASE), html
+    for asset in re.findall(r"(?:src|href)=['\"]([^'\"]+)['\"]", html):
+        assert asset.startswith("/"), asset
+        assert api.get(asset).status_code == 200, asset
+    assert "/openapi.json" in html
+
+
+def test_swagger_ui_sends_nothing_to_a_validator(api: Api) -> None:
+    assert '"validatorUrl": null' in api.get("/docs").text
+
+
+def test_openapi_documents_every_endpoint_with_examples(api: Api) -> None:
+    document = api.get("/openapi.json").json()
+    assert set(document["paths"]) == {
+        "/v1/models",
+        "/v1/models/{name}",
+        "/v1/providers",
+        "/v1/providers/{slug}",
+        "/v1/task-types",
+        "/v1/serving-modes",
+        "/v1/architectures",
+        "/v1/resolve",
+        "/v1/deprecations",
+        "/v1/meta",
+        "/healthz",
+        "/readyz",
+    }
+    resolve = document["paths"]["/v1/resolve"]["get"]
+    model = next(p for p in resolve["parameters"] if p["name"] == "model")
+    assert model["examples"] or model["schema"].get("examples")
+    assert "ErrorBody" in document["components"]["schemas"]
+    assert "404" in document["paths"]["/v1/models/{name}"]["get"]["responses"]

@@ -1,0 +1,142 @@
+"""`model-catalog serve` as real processes on loopback ports: the embedded default, and two
+servers on PostgreSQL that both pick up a `model-catalog load` without a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from catalog.cli.app import main
+from catalog.store.resources import seed_path
+
+from conftest import new_database_url
+
+pytestmark = pytest.mark.slow
+CLI = [sys.executable, "-m", "catalog"]
+SEED_TITLE = "Supported foundation models on Mosaic AI Model Serving (Swedish machine translation)"
+DBRX = "/v1/models/databricks-dbrx-instruct"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(*args: str, env: dict[str, str]) -> Iterator[str]:
+    """A `model-catalog serve` process on a free loopback port, stopped afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--no-access-log", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"server exited {process.returncode}: {process.stderr.read()}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("server did not answer /healthz within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MODEL_CATALOG_DATABASE_URL"}
+    env.update(extra)
+    return env
+
+
+def test_importing_the_cli_loads_no_web_framework() -> None:
+    code = (
+        "import sys, catalog.cli.app; "
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette')]; "
+        "print(loaded); sys.exit(1 if loaded else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_serve_rejects_a_non_positive_reload_interval(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
+    assert main(["serve", "--reload-seconds", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--reload-seconds" in err
+
+
+def test_serve_on_a_database_behind_its_schema_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["serve", "--database-url", f"sqlite:///{tmp_path / 'empty.sqlite3'}"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "model-catalog db upgrade" in err
+
+
+def test_serve_seeds_the_embedded_catalog_on_first_start(tmp_path: Path) -> None:
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"))
+    with server(env=env) as base:
+        response = httpx.get(f"{base}{DBRX}", timeout=10)
+        assert response.status_code == 200
+        assert response.json()["name"] == "DBRX Instruct"
+        assert response.headers["x-catalog-revision"] == "1"
+        docs = httpx.get(f"{base}/docs", timeout=10)
+        assert docs.status_code == 200 and "/docs-assets/" in docs.text
+
+
+def test_two_servers_on_postgresql_serve_a_new_load_within_the_interval(tmp_path: Path) -> None:
+    for url in new_database_url("postgresql", tmp_path):
+        env = environment()
+        subprocess.run([*CLI, "db", "upgrade", "--database-url", url], env=env, check=True)
+        subprocess.run([*CLI, "load", "--database-url", url], env=env, check=True)
+        options = ("--database-url", url, "--reload-seconds", "0.5")
+        with server(*options, env=env) as first, server(*options, env=env) as second:
+            before = [httpx.get(f"{base}{DBRX}", timeout=10) for base in (first, second)]
+            assert {r.json()["source"]["title"] for r in before} == {SEED_TITLE}
+            revision = int(before[0].headers["x-catalog-revision"])
+
+            changed = tmp_path / "changed.yaml"
+            text = seed_path().read_text(encoding="utf-8")
+            changed.write_text(text.replace(SEED_TITLE, "Retitled while serving"), "utf-8")
+            subprocess.run([*CLI, "load", str(changed), "--database-url", url], env=env, check=True)
+            loaded_at = time.monotonic()
+            for base in (first, second):
+                while True:
+                    answer = httpx.get(f"{base}{DBRX}", timeout=10)
+                    new = int(answer.headers["x-catalog-revision"]) > revision
+                    title = answer.json()["source"]["title"]
+                    # never a new revision with old data, nor old data under a new revision
+                    assert new == (title == "Retitled while serving")
+                    if new:
+                        break
+                    assert time.monotonic() - loaded_at < 10, "no new revision within 10 s"
+                    time.sleep(0.1)
+            # within the interval (0.5 s) plus a reload, not at some later restart
+            assert time.monotonic() - loaded_at < 5
