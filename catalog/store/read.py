@@ -10,6 +10,8 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from itertools import repeat
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, select
@@ -64,17 +66,40 @@ def read_snapshot(session: Session) -> Snapshot:
         return _read_snapshot(session)
 
 
-def _columns(connection: Connection, spec: Spec) -> dict[str, list[Any]]:
-    """One SELECT of the spec's columns, as field -> converted values (in row order)."""
+def _columns(connection: Connection, spec: Spec) -> dict[str, Sequence[Any]]:
+    """One SELECT of the spec's columns, as field -> converted values (in row order).
+
+    The rows come straight from the driver's cursor as plain tuples (no SQLAlchemy `Row`
+    per row); each column then gets its type's own result processor (SQLite's text dates,
+    0/1 booleans) and the spec's conversion, a whole column at a time, in C where possible.
+    """
     entries = {
         name: entry if isinstance(entry, tuple) else (entry, None) for name, entry in spec.items()
     }
-    rows = connection.execute(select(*(column for column, _ in entries.values()))).all()
-    raw = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
-    return {
-        name: list(map(convert, values) if convert is not None else values)
-        for (name, (_, convert)), values in zip(entries.items(), raw, strict=True)
-    }
+    statement = select(*(column for column, _ in entries.values()))
+    dialect = connection.dialect
+    processors = [
+        c.type.dialect_impl(dialect).result_processor(dialect, None)
+        for c in statement.selected_columns
+    ]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(statement.compile(dialect=dialect)))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    raw: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
+    del rows  # the row tuples go now: only the columns are kept
+    result: dict[str, Sequence[Any]] = {}
+    for (name, (_, convert)), processor, values in zip(
+        entries.items(), processors, raw, strict=True
+    ):
+        if processor is not None:
+            values = map(processor, values)
+        if convert is not None:
+            values = map(convert, values)
+        result[name] = values if isinstance(values, tuple) else tuple(values)
+    return result
 
 
 def _fields(record: type[Any]) -> tuple[str, ...]:
@@ -84,8 +109,17 @@ def _fields(record: type[Any]) -> tuple[str, ...]:
 
 
 def _records(record: Callable[..., R], columns: Mapping[str, Sequence[Any]]) -> list[R]:
-    """Build one record per row, each field from the column of the same name."""
-    return list(map(record, *(columns[name] for name in _fields(record))))  # type: ignore[arg-type]
+    """Build one record per row, each field from the column of the same name.
+
+    A named tuple is made with `tuple.__new__` over zipped columns: all in C, where its own
+    `__new__` (Python code) would cost a call per record.
+    """
+    kind: Any = record
+    fields = [columns[name] for name in _fields(kind)]
+    if isinstance(kind, type) and issubclass(kind, tuple):
+        make: Callable[[tuple[Any, ...]], R] = partial(tuple.__new__, kind)
+        return list(map(make, zip(*fields, strict=True)))
+    return list(map(record, *fields))
 
 
 def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[R]]:
@@ -97,6 +131,21 @@ def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[
 
 def _sorted(items: Sequence[Any], key: Any = None) -> tuple[Any, ...]:
     return tuple(sorted(items, key=key)) if len(items) > 1 else tuple(items)
+
+
+def _per_id(
+    ids: Sequence[int], groups: Mapping[int, Sequence[R]], key: Any = None
+) -> list[tuple[R, ...]]:
+    """Each id's group as a sorted tuple, `()` for an id with none.
+
+    Only the ids that have a group are sorted; the rest share one empty tuple, looked up
+    in C (most offerings have no reports and no replacements).
+    """
+    ready = {
+        id_: tuple(sorted(found, key=key)) if len(found) > 1 else tuple(found)
+        for id_, found in groups.items()
+    }
+    return list(map(ready.get, ids, repeat(())))
 
 
 def _by_id(columns: Mapping[str, Sequence[Any]], values: Sequence[R]) -> dict[int, R]:
@@ -254,13 +303,10 @@ def _read_snapshot(session: Session) -> Snapshot:
     )
     offering_ids = offering_columns["id"]
     offering_columns["model"] = list(map(model_names.__getitem__, offering_columns["model_id"]))
-    offering_columns["reports"] = [
-        _sorted(reports.get(id_, ()), key=lambda r: r.on) for id_ in offering_ids
-    ]
-    offering_columns["replacements"] = [
-        _sorted(replacements.get(id_, ()), key=lambda r: r.effective_on or dt.date.min)
-        for id_ in offering_ids
-    ]
+    offering_columns["reports"] = _per_id(offering_ids, reports, key=lambda r: r.on)
+    offering_columns["replacements"] = _per_id(
+        offering_ids, replacements, key=lambda r: r.effective_on or dt.date.min
+    )
     offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
 
     alias_columns = _columns(
@@ -288,11 +334,10 @@ def _read_snapshot(session: Session) -> Snapshot:
             "notes": M.notes,
         },
     )
-    model_columns["offerings"] = [
-        _sorted(offerings.get(id_, ()), key=lambda o: (o.provider, o.mode, o.task))
-        for id_ in model_columns["id"]
-    ]
-    model_columns["aliases"] = [_sorted(aliases.get(id_, ())) for id_ in model_columns["id"]]
+    model_columns["offerings"] = _per_id(
+        model_columns["id"], offerings, key=lambda o: (o.provider, o.mode, o.task)
+    )
+    model_columns["aliases"] = _per_id(model_columns["id"], aliases)
     return Snapshot.build(
         revision=revision[0],
         loaded_at=revision[1],
