@@ -117,7 +117,7 @@ def _records(record: Callable[..., R], columns: Mapping[str, Sequence[Any]]) -> 
     kind: Any = record
     fields = [columns[name] for name in _fields(kind)]
     if isinstance(kind, type) and issubclass(kind, tuple):
-        make: Callable[[tuple[Any, ...]], R] = partial(tuple.__new__, kind)
+        make: Any = partial(tuple.__new__, kind)
         return list(map(make, zip(*fields, strict=True)))
     return list(map(record, *fields))
 
