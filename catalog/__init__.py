@@ -2,6 +2,9 @@
 
 Usage: `Catalog.open()` (the embedded SQLite catalog, seeded on first use), then
 `catalog.resolve("databricks-dbrx-instruct")`, `catalog.models(provider="openai")`.
+
+The public API is `_HOME` below: every name in it is importable from `catalog` and stable
+across minor versions (see CHANGELOG.md). Everything else is internal.
 """
 
 from __future__ import annotations
@@ -9,62 +12,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from catalog.errors import (
-        CatalogError,
-        DatabaseUnavailable,
-        InvalidArgument,
-        NotFound,
-        NotLoaded,
-        SchemaOutOfDate,
-        SeedError,
-    )
-    from catalog.library import Catalog
-    from catalog.schemas import (
-        ArchitectureInfo,
-        Candidate,
-        Hop,
-        Lifecycle,
-        ModelInfo,
-        Notice,
-        OfferingInfo,
-        ProviderInfo,
-        Resolution,
-        RevisionInfo,
-    )
-    from catalog.vocabulary import OfferingStatus, ResolutionStatus, Rule, ServingMode, Task
+__version__ = "0.2.0"
 
-__all__ = [
-    "ArchitectureInfo",
-    "Candidate",
-    "Catalog",
-    "CatalogError",
-    "DatabaseUnavailable",
-    "Hop",
-    "InvalidArgument",
-    "Lifecycle",
-    "ModelInfo",
-    "NotFound",
-    "NotLoaded",
-    "Notice",
-    "OfferingInfo",
-    "OfferingStatus",
-    "ProviderInfo",
-    "Resolution",
-    "ResolutionStatus",
-    "RevisionInfo",
-    "Rule",
-    "SchemaOutOfDate",
-    "SeedError",
-    "ServingMode",
-    "Task",
-]
-
-_HOME = {
+# The public API, listed once: name -> the module that defines it. Imported on first use, so
+# that `import catalog` stays cheap for the CLI and for embedding tools.
+_HOME: dict[str, str] = {
     "Catalog": "catalog.library",
-    **{
-        name: "catalog.errors"
-        for name in (
+    **dict.fromkeys(
+        (
             "CatalogError",
             "DatabaseUnavailable",
             "InvalidArgument",
@@ -72,34 +27,77 @@ _HOME = {
             "NotLoaded",
             "SchemaOutOfDate",
             "SeedError",
-        )
-    },
-    **{
-        name: "catalog.schemas"
-        for name in (
+        ),
+        "catalog.errors",
+    ),
+    **dict.fromkeys(
+        (
             "ArchitectureInfo",
             "Candidate",
+            "CatalogMeta",
+            "ChangeInfo",
+            "Deprecation",
+            "Health",
             "Hop",
             "Lifecycle",
+            "LifecycleDate",
+            "LoadReport",
             "ModelInfo",
             "Notice",
             "OfferingInfo",
             "ProviderInfo",
+            "ReplacementInfo",
             "Resolution",
+            "ResolveRequest",
             "RevisionInfo",
-        )
-    },
-    **{
-        name: "catalog.vocabulary"
-        for name in (
-            "OfferingStatus",
-            "ResolutionStatus",
-            "Rule",
-            "ServingMode",
-            "Task",
-        )
-    },
+            "SchemaStatus",
+            "SourceRef",
+        ),
+        "catalog.schemas",
+    ),
+    **dict.fromkeys(
+        ("DateMeaning", "OfferingStatus", "ResolutionStatus", "Rule", "ServingMode", "Task"),
+        "catalog.vocabulary",
+    ),
 }
+
+__all__ = ["__version__", *sorted(_HOME)]
+
+if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py keeps them equal
+    from catalog.errors import CatalogError as CatalogError
+    from catalog.errors import DatabaseUnavailable as DatabaseUnavailable
+    from catalog.errors import InvalidArgument as InvalidArgument
+    from catalog.errors import NotFound as NotFound
+    from catalog.errors import NotLoaded as NotLoaded
+    from catalog.errors import SchemaOutOfDate as SchemaOutOfDate
+    from catalog.errors import SeedError as SeedError
+    from catalog.library import Catalog as Catalog
+    from catalog.schemas import ArchitectureInfo as ArchitectureInfo
+    from catalog.schemas import Candidate as Candidate
+    from catalog.schemas import CatalogMeta as CatalogMeta
+    from catalog.schemas import ChangeInfo as ChangeInfo
+    from catalog.schemas import Deprecation as Deprecation
+    from catalog.schemas import Health as Health
+    from catalog.schemas import Hop as Hop
+    from catalog.schemas import Lifecycle as Lifecycle
+    from catalog.schemas import LifecycleDate as LifecycleDate
+    from catalog.schemas import LoadReport as LoadReport
+    from catalog.schemas import ModelInfo as ModelInfo
+    from catalog.schemas import Notice as Notice
+    from catalog.schemas import OfferingInfo as OfferingInfo
+    from catalog.schemas import ProviderInfo as ProviderInfo
+    from catalog.schemas import ReplacementInfo as ReplacementInfo
+    from catalog.schemas import Resolution as Resolution
+    from catalog.schemas import ResolveRequest as ResolveRequest
+    from catalog.schemas import RevisionInfo as RevisionInfo
+    from catalog.schemas import SchemaStatus as SchemaStatus
+    from catalog.schemas import SourceRef as SourceRef
+    from catalog.vocabulary import DateMeaning as DateMeaning
+    from catalog.vocabulary import OfferingStatus as OfferingStatus
+    from catalog.vocabulary import ResolutionStatus as ResolutionStatus
+    from catalog.vocabulary import Rule as Rule
+    from catalog.vocabulary import ServingMode as ServingMode
+    from catalog.vocabulary import Task as Task
 
 
 def __getattr__(name: str) -> Any:

@@ -72,6 +72,8 @@ class SchemaOutOfDate(CatalogError):
 class NotLoaded(CatalogError):
     """The schema is current but no catalog has been loaded into it."""
 
+    default_message = "the catalog database is empty: run `model-catalog load`"
+
     exit_code = 1
     http_status = 503
 

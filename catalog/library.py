@@ -3,32 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
 
 from catalog import arguments
 from catalog.bootstrap import prepare_embedded, prepare_external
-from catalog.core.convert import architecture_info, model_info, provider_info
+from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
+from catalog.core.deprecations import deprecation_of
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
 from catalog.core.lookup import find_model, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
 from catalog.core.snapshot import Snapshot
-from catalog.errors import NotFound
+from catalog.errors import (
+    DatabaseUnavailable,
+    InvalidArgument,
+    NotFound,
+    NotLoaded,
+    SchemaOutOfDate,
+)
 from catalog.schemas import (
     ArchitectureInfo,
+    CatalogMeta,
+    Deprecation,
+    Health,
+    LoadReport,
     ModelInfo,
     ProviderInfo,
     Resolution,
     RevisionInfo,
+    SchemaStatus,
 )
+from catalog.seed.load import load_seed
 from catalog.settings import Settings, load_settings
+from catalog.store import db
 from catalog.store.db import make_engine, session_scope
-from catalog.store.read import read_revision, read_snapshot
+from catalog.store.read import read_revision, read_snapshot, read_sources, table_counts
+from catalog.store.resources import seed_path
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 
@@ -50,13 +68,20 @@ class Catalog:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, url: str | None = None, *, revision_check_seconds: float = 2.0) -> Catalog:
-        """Open `url`, else `MODEL_CATALOG_DATABASE_URL`, else the embedded SQLite catalog."""
+    def open(
+        cls, url: str | None = None, *, revision_check_seconds: float = 2.0, prepare: bool = True
+    ) -> Catalog:
+        """Open `url`, else `MODEL_CATALOG_DATABASE_URL`, else the embedded SQLite catalog.
+
+        The embedded catalog is migrated and seeded on first use; another database must be at
+        head. `prepare=False` skips both, for the admin verbs (`load`, `health`, `meta`) that
+        must work on a database not ready to read.
+        """
         settings = load_settings(url)
         engine = make_engine(settings.database_url)
-        if settings.embedded:
+        if prepare and settings.embedded:
             prepare_embedded(engine)
-        else:
+        elif prepare:
             prepare_external(engine)
         return cls(engine, settings, revision_check_seconds=revision_check_seconds)
 
@@ -223,6 +248,116 @@ class Catalog:
             )
             for n in names
         ]
+
+    # -- deprecations ------------------------------------------------------------------
+
+    def deprecations(
+        self,
+        *,
+        as_of: str | dt.date | None = None,
+        within_days: int = RETIRES_SOON_DAYS,
+        provider: str | None = None,
+    ) -> list[Deprecation]:
+        """Offerings retired on `as_of` or retiring within `within_days` after it, soonest first,
+        each with the replacement in force when it goes."""
+        snapshot = self.snapshot()
+        day = arguments.parse_date(as_of)
+        window = arguments.parse_days(within_days)
+        wanted = arguments.parse_provider(snapshot, provider)
+        found = [
+            deprecation
+            for model in snapshot.models
+            for offering in model.offerings
+            if wanted is None or offering.provider == wanted.slug
+            if (deprecation := deprecation_of(snapshot, offering, day, window)) is not None
+        ]
+        return sorted(found, key=lambda d: (d.retired_from, d.model, d.provider, d.serving_mode))
+
+    # -- administration ----------------------------------------------------------------
+
+    def load(self, path: str | Path | None = None, *, dry_run: bool = False) -> LoadReport:
+        """Validate a seed file and sync the database to it in one transaction.
+
+        The embedded catalog follows the shipped seed file only, and migrates itself first;
+        another database is migrated by its owner (`model-catalog db upgrade`).
+        """
+        shipped = seed_path()
+        chosen = Path(path) if path is not None else shipped
+        if self.settings.embedded:
+            if chosen.resolve() != shipped.resolve():
+                raise InvalidArgument(
+                    "the embedded catalog follows the shipped seed file; load your own file into "
+                    "a database of its own with --database-url or MODEL_CATALOG_DATABASE_URL",
+                    field="path",
+                )
+            if not db.schema_is_current(self.engine):
+                db.upgrade(self.engine)
+        report = load_seed(self.engine, chosen, dry_run=dry_run)
+        self._checked_at = -math.inf  # the next read looks for the new revision at once
+        return report.to_public()
+
+    def upgrade(self, revision: str = "head") -> SchemaStatus:
+        """Migrate the schema up to `revision`; the status after."""
+        db.upgrade(self.engine, revision)
+        return self.schema_status()
+
+    def downgrade(self, revision: str) -> SchemaStatus:
+        """Migrate the schema down to `revision` (`-1`, `base`, a revision id)."""
+        db.downgrade(self.engine, revision)
+        return self.schema_status()
+
+    def schema_status(self) -> SchemaStatus:
+        """The schema revision against the head; raises DatabaseUnavailable if unreachable."""
+        current, head = db.current_revision(self.engine), db.head_revision()
+        return SchemaStatus(current=current, head=head, up_to_date=current == head)
+
+    def health(self) -> Health:
+        """Whether the catalog can be read, and if not, what to do about it; never raises for
+        an unreachable or unready database."""
+        head = db.head_revision()
+        try:
+            current = db.current_revision(self.engine)
+        except DatabaseUnavailable as error:
+            return Health(
+                reachable=False, schema_current=False, head_revision=head, problem=error.message
+            )
+        known = {"reachable": True, "schema_revision": current, "head_revision": head}
+        try:
+            db.require_current_schema(self.engine)
+        except SchemaOutOfDate as error:
+            return Health(**known, schema_current=False, problem=error.message)
+        with session_scope(self.engine) as session:
+            revision = read_revision(session)
+        if revision is None:
+            return Health(**known, schema_current=True, problem=NotLoaded.default_message)
+        number, loaded_at = revision
+        if loaded_at.tzinfo is None:  # SQLite keeps no zone: the loader writes UTC
+            loaded_at = loaded_at.replace(tzinfo=dt.UTC)
+        return Health(
+            **known,
+            schema_current=True,
+            catalog_revision=number,
+            loaded_at=loaded_at,
+            age_seconds=(dt.datetime.now(dt.UTC) - loaded_at).total_seconds(),
+        )
+
+    def meta(self) -> CatalogMeta:
+        """Which catalog this is: revisions, sources and sizes."""
+        snapshot = self.snapshot()
+        with session_scope(self.engine) as session:
+            counts = table_counts(session)
+            sources = read_sources(session)
+        modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)
+        tasks = Counter(o.task.value for m in snapshot.models for o in m.offerings)
+        return CatalogMeta(
+            catalog_revision=snapshot.revision,
+            loaded_at=snapshot.loaded_at,
+            schema_revision=db.current_revision(self.engine),
+            sources=[source_ref(s) for s in sources],
+            counts=counts,
+            offerings_by_serving_mode=dict(sorted(modes.items())),
+            offerings_by_task=dict(sorted(tasks.items())),
+        )
 
 
 def _matches(model: ModelRec, needle: str) -> bool:

@@ -190,3 +190,79 @@ class Resolution(Public):
     decided_by: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None
+
+
+# -- the admin verbs: load, health, meta, deprecations ------------------------------------------
+
+
+class ChangeInfo(Public):
+    """One row a load inserted, updated or deleted (or, in a dry run, would)."""
+
+    action: str  # insert, update or delete
+    table: str
+    description: str
+
+
+class LoadReport(Public):
+    """What `Catalog.load` changed and the catalog revision it left."""
+
+    path: str
+    dry_run: bool
+    revision: int | None = None
+    changes: list[ChangeInfo] = Field(default_factory=list)
+    summary: str
+
+
+class SchemaStatus(Public):
+    """The database's schema revision against the one this version needs."""
+
+    current: str | None = None
+    head: str
+    up_to_date: bool
+
+
+class Health(Public):
+    """Can the catalog be read: database reachable, schema at head, a catalog loaded, and how old."""
+
+    reachable: bool
+    schema_current: bool
+    schema_revision: str | None = None
+    head_revision: str
+    catalog_revision: int | None = None
+    loaded_at: dt.datetime | None = None
+    age_seconds: float | None = None
+    problem: str | None = None  # what is wrong and how to fix it; None when healthy
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+class CatalogMeta(Public):
+    """Which catalog this is: its revision, the schema, where its facts come from, its size."""
+
+    catalog_revision: int
+    loaded_at: dt.datetime | None = None
+    schema_revision: str | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)  # rows per table
+    offerings_by_serving_mode: dict[str, int] = Field(default_factory=dict)
+    offerings_by_task: dict[str, int] = Field(default_factory=dict)
+
+
+class Deprecation(Public):
+    """An offering retired on `as_of`, or retiring within the window after it."""
+
+    model: str
+    provider: str
+    serving_mode: ServingMode
+    task: Task
+    endpoint_name: str | None = None
+    status: OfferingStatus
+    date: dt.date  # the retirement date as the source states it
+    meaning: DateMeaning  # what `date` means (see DateMeaning)
+    retired_from: dt.date  # the first day without the offering, from `date` and `meaning`
+    days: int  # from as_of to retired_from: negative once retired
+    replacement_model: str | None = None
+    replacement_provider: str | None = None
+    replacement_serving_mode: ServingMode | None = None

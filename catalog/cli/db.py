@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from catalog.cli.options import AsJson, DatabaseUrl, open_engine, print_json
+from catalog.cli.options import AsJson, DatabaseUrl, open_catalog, print_json
 
 db_app = typer.Typer(help="Manage the catalog database's schema.", no_args_is_help=True)
 
@@ -17,11 +17,8 @@ def db_upgrade(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Migrate the schema up to REVISION (default: head)."""
-    from catalog.store import db
-
-    engine = open_engine(database_url)
-    db.upgrade(engine, revision)
-    typer.echo(f"schema at {db.current_revision(engine)}")
+    status = open_catalog(database_url, prepare=False).upgrade(revision)
+    typer.echo(f"schema at {status.current}")
 
 
 @db_app.command("downgrade")
@@ -30,22 +27,16 @@ def db_downgrade(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Migrate the schema down to REVISION."""
-    from catalog.store import db
-
-    engine = open_engine(database_url)
-    db.downgrade(engine, revision)
-    typer.echo(f"schema at {db.current_revision(engine) or 'base'}")
+    status = open_catalog(database_url, prepare=False).downgrade(revision)
+    typer.echo(f"schema at {status.current or 'base'}")
 
 
 @db_app.command("current")
 def db_current(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:
     """Show the schema revision of the database and the one this version needs."""
-    from catalog.store import db
-
-    engine = open_engine(database_url)
-    current, head = db.current_revision(engine), db.head_revision()
+    status = open_catalog(database_url, prepare=False).schema_status()
     if as_json:
-        print_json({"current": current, "head": head, "up_to_date": current == head})
+        print_json(status)
         return
-    state = "up to date" if current == head else "behind: run `model-catalog db upgrade`"
-    typer.echo(f"schema at {current or 'base'} (head {head}): {state}")
+    state = "up to date" if status.up_to_date else "behind: run `model-catalog db upgrade`"
+    typer.echo(f"schema at {status.current or 'base'} (head {status.head}): {state}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from catalog.library import Catalog
 
 DatabaseUrl = Annotated[
     str | None,
@@ -41,14 +44,8 @@ def print_json(value: Any) -> None:
     typer.echo(text)
 
 
-def open_catalog(database_url: str | None) -> Any:
+def open_catalog(database_url: str | None, *, prepare: bool = True) -> Catalog:
+    """The library's handle; `prepare=False` for admin commands on a database not ready to read."""
     from catalog.library import Catalog
 
-    return Catalog.open(database_url)
-
-
-def open_engine(database_url: str | None) -> Any:
-    from catalog.settings import load_settings
-    from catalog.store.db import make_engine
-
-    return make_engine(load_settings(database_url).database_url)
+    return Catalog.open(database_url, prepare=prepare)

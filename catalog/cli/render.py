@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from catalog.core.lifecycle import retirement_label
+from catalog.core.words import plural
 from catalog.vocabulary import DateMeaning, OfferingStatus
 
 if TYPE_CHECKING:
-    from catalog.schemas import OfferingInfo, Resolution
+    from catalog.schemas import Deprecation, OfferingInfo, Resolution
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -106,3 +107,29 @@ def resolution_lines(result: Resolution) -> list[str]:
     if result.config is not None:
         lines.append("  config: " + json.dumps(result.config))
     return lines
+
+
+def deprecation_row(deprecation: Deprecation) -> list[str]:
+    """MODEL PROVIDER MODE TASK STATUS RETIREMENT WHEN REPLACED BY, for the deprecations table."""
+    label, day = retirement_label(deprecation.meaning, deprecation.date)
+    days = deprecation.days
+    when = (
+        "today"
+        if days == 0
+        else (f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago")
+    )
+    replacement = ""
+    if deprecation.replacement_model is not None:
+        replacement = deprecation.replacement_model
+        if deprecation.replacement_provider != deprecation.provider:
+            replacement += f" at {deprecation.replacement_provider}"
+    return [
+        deprecation.model,
+        deprecation.provider,
+        mode_label(deprecation.serving_mode),
+        deprecation.task,
+        deprecation.status.value,
+        f"{label} {day}",
+        when,
+        replacement,
+    ]

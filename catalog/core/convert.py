@@ -18,6 +18,7 @@ from catalog.schemas import (
     AliasInfo,
     ArchitectureInfo,
     Candidate,
+    Deprecation,
     Hop,
     Lifecycle,
     LifecycleDate,
@@ -149,6 +150,30 @@ def offering_fields(offering: OfferingRec) -> dict[str, object]:
         "endpoint_type": offering.task.endpoint_type,
         "endpoint_name": offering.endpoint_name,
     }
+
+
+def deprecation_info(
+    offering: OfferingRec, as_of: dt.date, replacement: OfferingRec | None
+) -> Deprecation:
+    """A dated offering as a deprecation, with the offering that replaces it, if any."""
+    first_gone = retired_from(offering)
+    assert offering.retires_on is not None and offering.retires_meaning is not None
+    assert first_gone is not None
+    return Deprecation(
+        model=offering.model,
+        provider=offering.provider,
+        serving_mode=offering.mode,
+        task=offering.task,
+        endpoint_name=offering.endpoint_name,
+        status=status_on(offering, as_of),
+        date=offering.retires_on,
+        meaning=offering.retires_meaning,
+        retired_from=first_gone,
+        days=(first_gone - as_of).days,
+        replacement_model=replacement.model if replacement else None,
+        replacement_provider=replacement.provider if replacement else None,
+        replacement_serving_mode=replacement.mode if replacement else None,
+    )
 
 
 def offering_info(offering: OfferingRec, as_of: dt.date) -> OfferingInfo:

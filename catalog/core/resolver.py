@@ -400,7 +400,7 @@ def _ambiguous(
     return _resolution(
         ask,
         ResolutionStatus.ambiguous,
-        f"{ask.name} fits {len(offerings)} offerings; {' and '.join(varying)} would choose.",
+        f"{ask.name} fits {len(offerings)} offerings that differ in {' and '.join(varying)}.",
         rule=rule,
         matched=matched,
         warnings=notes,
@@ -581,7 +581,7 @@ def _resolve_custom(ask: _Ask, provider: ProviderRec) -> Resolution:
             ResolutionStatus.ambiguous,
             (
                 f"{ask.name} is not listed; {provider.name} accepts fine-tuned models for "
-                f"{allowed_text}; task would choose."
+                f"{allowed_text}, and the task is open."
             ),
             rule=Rule.custom,
             candidates=candidates,

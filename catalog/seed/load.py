@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from catalog.schemas import ChangeInfo, LoadReport
 from catalog.seed.file import SeedFile, read_seed
 from catalog.seed.rows import SPECS, desired_rows
 from catalog.seed.sync import Change, apply, diff, export_rows
@@ -22,7 +23,7 @@ LOAD_LOCK_KEY = 0x6D6F64656C  # "model": the advisory lock that serializes loads
 
 
 @dataclass(frozen=True)
-class LoadReport:
+class SyncReport:
     """What a load changed (or, in a dry run, would change) and the revision it left."""
 
     path: Path
@@ -33,6 +34,19 @@ class LoadReport:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+    def to_public(self) -> LoadReport:
+        """The report as the library, the CLI's `--json` and the API give it."""
+        return LoadReport(
+            path=str(self.path),
+            dry_run=self.dry_run,
+            revision=self.revision,
+            changes=[
+                ChangeInfo(action=c.action, table=c.table, description=c.describe())
+                for c in self.changes
+            ],
+            summary=self.summary(),
+        )
 
     def summary(self) -> str:
         counts = Counter(change.action for change in self.changes)
@@ -52,7 +66,7 @@ def load_seed(
     *,
     dry_run: bool = False,
     after_table: Callable[[str], None] | None = None,
-) -> LoadReport:
+) -> SyncReport:
     """Sync `path` into the database. A bad file or a failure part-way changes nothing."""
     seed = read_seed(path)
     require_current_schema(engine)
@@ -69,7 +83,7 @@ def _sync(
     *,
     dry_run: bool,
     after_table: Callable[[str], None] | None,
-) -> LoadReport:
+) -> SyncReport:
     if session.get_bind().dialect.name == "postgresql":
         # Loads from several machines (CI jobs, replicas) queue here instead of interleaving.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
@@ -79,7 +93,7 @@ def _sync(
     latest = latest_revision(session)
     revision = latest.id if latest is not None else None
     if dry_run:
-        return LoadReport(seed.path, tuple(changes), revision, dry_run=True)
+        return SyncReport(seed.path, tuple(changes), revision, dry_run=True)
     if changes:
         apply(session, SPECS, desired, changes, ids, after_table=after_table)
         counts = Counter(change.action for change in changes)
@@ -96,4 +110,4 @@ def _sync(
         latest.seed_sha256 = (
             seed.sha256
         )  # same facts, new bytes (comments, layout): no new revision
-    return LoadReport(seed.path, tuple(changes), revision, dry_run=False)
+    return SyncReport(seed.path, tuple(changes), revision, dry_run=False)

@@ -14,7 +14,7 @@ from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
 from catalog.core.records import (
@@ -41,6 +41,15 @@ NEWEST_REVISION: Select[orm.CatalogRevision] = (
 )
 
 R = TypeVar("R")
+
+SOURCE_SPEC = {
+    "key": orm.Source.key,
+    "title": orm.Source.title,
+    "verified": orm.Source.verified,
+    "url": orm.Source.url,
+    "read_on": orm.Source.read_on,
+    "note": orm.Source.note,
+}
 # field name -> a column, or (a column, a conversion applied to each of its values)
 Spec = Mapping[str, Any]
 
@@ -155,22 +164,10 @@ def _by_id(columns: Mapping[str, Sequence[Any]], values: Sequence[R]) -> dict[in
 def _read_snapshot(session: Session) -> Snapshot:
     revision = read_revision(session)
     if revision is None:
-        raise NotLoaded("the catalog database is empty: run `model-catalog load`")
+        raise NotLoaded(NotLoaded.default_message)
     connection = session.connection()
 
-    S = orm.Source
-    source_columns = _columns(
-        connection,
-        {
-            "id": S.id,
-            "key": S.key,
-            "title": S.title,
-            "verified": S.verified,
-            "url": S.url,
-            "read_on": S.read_on,
-            "note": S.note,
-        },
-    )
+    source_columns = _columns(connection, {"id": orm.Source.id, **SOURCE_SPEC})
     sources = _by_id(source_columns, _records(SourceRec, source_columns))
     source, maybe_source = sources.__getitem__, sources.get
 
@@ -350,3 +347,18 @@ def _read_snapshot(session: Session) -> Snapshot:
 
 def _pairs(connection: Connection, key: Any, value: Any) -> list[tuple[Any, Any]]:
     return [(k, v) for k, v in connection.execute(select(key, value)).all()]
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    """Rows per catalog table (Alembic's own bookkeeping left out)."""
+    connection = session.connection()
+    return {
+        table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in orm.Base.metadata.sorted_tables
+    }
+
+
+def read_sources(session: Session) -> list[SourceRec]:
+    """Every source the catalog cites, by key."""
+    columns = _columns(session.connection(), SOURCE_SPEC)
+    return sorted(_records(SourceRec, columns), key=lambda s: s.key)
