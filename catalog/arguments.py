@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 from catalog.core.names import name_key
 from catalog.core.records import ProviderRec, PublisherRec
@@ -13,6 +14,11 @@ from catalog.vocabulary import OfferingStatus, ServingMode, Task
 
 def _choices(values: object) -> str:
     return ", ".join(str(v) for v in values)  # type: ignore[attr-defined]
+
+
+def _close(value: str, known: list[str]) -> list[str]:
+    """Known values close to a mistyped one, best first (`opneai` -> `openai`)."""
+    return difflib.get_close_matches(name_key(value), known, n=3, cutoff=0.6)
 
 
 def parse_task(value: str | Task | None) -> Task | None:
@@ -78,6 +84,7 @@ def parse_provider(snapshot: Snapshot, value: str | None) -> ProviderRec | None:
         raise InvalidArgument(
             f"unknown provider {value!r}; expected one of {_choices(sorted(snapshot.providers))}",
             field="provider",
+            suggestions=_close(value, sorted(snapshot.providers)),
         )
     return provider
 
@@ -90,6 +97,7 @@ def parse_publisher(snapshot: Snapshot, value: str | None) -> PublisherRec | Non
         raise InvalidArgument(
             f"unknown publisher {value!r}; expected one of {_choices(sorted(snapshot.publishers))}",
             field="publisher",
+            suggestions=_close(value, sorted(snapshot.publishers)),
         )
     return publisher
 

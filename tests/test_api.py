@@ -288,10 +288,12 @@ def test_resolve_without_a_model_is_422(api: Api) -> None:
     assert error_of(response)["parameter"] == "model"
 
 
-def test_resolve_with_an_unknown_provider_is_400(api: Api) -> None:
+def test_resolve_with_an_unknown_provider_is_400_with_suggestions(api: Api) -> None:
     response = api.get("/v1/resolve", params={"model": "gpt-4o", "provider": "opneai"})
     assert response.status_code == 400
-    assert error_of(response)["parameter"] == "provider"
+    error = error_of(response)
+    assert error["parameter"] == "provider"
+    assert error["suggestions"][0] == "openai"
 
 
 def test_batch_resolve_keeps_order_and_matches_single_answers(api: Api) -> None:

@@ -4,6 +4,7 @@ shape, fresh revisions without a restart, offline docs, an OpenAPI document with
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -303,3 +304,54 @@ def test_openapi_documents_every_endpoint_with_examples(api: Api) -> None:
     assert model["examples"] or model["schema"].get("examples")
     assert "ErrorBody" in document["components"]["schemas"]
     assert "404" in document["paths"]["/v1/models/{name}"]["get"]["responses"]
+
+
+# -- the front door ------------------------------------------------------------------------------
+
+
+def test_the_front_door_answers_as_the_routes_do(catalog: Catalog) -> None:
+    with_front, without = make_api(catalog), make_api(catalog, front_cache=False)
+    for url in (DBRX, "/v1/resolve?model=claude-2.1", "/v1/models?limit=1000"):
+        for _ in range(3):  # the first fills the cache; the others come through the front
+            a, b = with_front.get(url), without.get(url)
+            assert a.content == b.content
+            assert a.headers.multi_items() == b.headers.multi_items()
+            assert a.headers.get_list("vary") in ([], ["Accept-Encoding"])
+
+
+def test_the_front_door_answers_if_none_match_with_304(api: Api) -> None:
+    etag = api.get(DBRX).headers["etag"]
+    api.get(DBRX)
+    hits = api.app.state.answerer.cache.hits
+    response = api.get(DBRX, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.content == b""
+    assert api.app.state.answerer.cache.hits == hits + 1
+
+
+def test_a_worker_rechecks_the_revision_in_the_background(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from catalog.api.refresh import refreshing
+
+    calls: list[str] = []
+    real = catalog.snapshot
+
+    def counted() -> object:
+        calls.append(threading.current_thread().name)
+        return real()
+
+    monkeypatch.setattr(catalog, "snapshot", counted)
+
+    async def serve_until_three_checks() -> float:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with refreshing(catalog, interval=0.2):  # a check every 0.1 s
+            while len(calls) < 3 and loop.time() - started < 10:
+                await asyncio.sleep(0.02)
+        return loop.time() - started
+
+    took = asyncio.run(serve_until_three_checks())
+    assert len(calls) >= 3, f"{len(calls)} checks in {took:.1f} s"
+    assert threading.main_thread().name not in calls  # off the event loop's thread

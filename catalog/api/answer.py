@@ -1,18 +1,23 @@
-"""Answer a read: from cached bytes when this revision has answered the same request before.
+"""Answer a read from cached bytes when this revision has answered the same request before.
 
 The snapshot is immutable per revision, so a body is computed once per (revision,
-normalised request), kept as bytes in a bounded LRU and served as a raw `Response`:
-no response model is re-validated and nothing is re-serialised on a hit.
+normalised request), kept as bytes in a bounded LRU and served as a raw response: no
+response model is re-validated and nothing is re-serialised on a hit. The same entry is
+also filed under the request exactly as it came (path and query string), which lets the
+front door (`catalog.api.front`) answer a repeated request before routing and parameter
+parsing, the costliest part of a cached answer.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Hashable
 
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from catalog.api.cache import Cached, ResponseCache
 from catalog.api.pinning import PinnedCatalog
@@ -29,6 +34,7 @@ class Answerer:
     def __init__(self, catalog: Catalog, settings: ApiSettings) -> None:
         self.catalog = catalog
         self.cache = ResponseCache(settings.cache_entries)
+        self.front = settings.front_cache
         self.cache_control = f"public, max-age={settings.cache_max_age}"
 
     def answer(
@@ -40,32 +46,49 @@ class Answerer:
         cached = self.cache.get(full_key)
         if cached is None:
             etag = _etag(full_key)
-            if _matches(request.headers.get("if-none-match"), etag):
+            if matches(request.headers.get("if-none-match"), etag):
                 return self._not_modified(etag, revision)
             body = build(PinnedCatalog(self.catalog, snapshot)).model_dump_json().encode()
-            cached = Cached(body, etag)
+            cached = self._finished(body, etag, revision)
             self.cache.put(full_key, cached)
-        elif _matches(request.headers.get("if-none-match"), cached.etag):
+        elif matches(request.headers.get("if-none-match"), cached.etag):
             return self._not_modified(cached.etag, revision)
-        return Response(
-            cached.body,
-            media_type=JSON,
-            headers={
-                "ETag": cached.etag,
-                "Cache-Control": self.cache_control,
-                REVISION_HEADER: str(revision),
-            },
+        if self.front and request.method == "GET":
+            self.cache.put(raw_key(request.scope, revision), cached)
+        response = Response(cached.body, media_type=JSON)
+        response.raw_headers = list(cached.headers)
+        return response
+
+    def cached_as_sent(self, scope: Scope) -> tuple[Cached, int] | None:
+        """The answer to exactly this request at the current revision, if one was given."""
+        revision = self.catalog.snapshot().revision
+        found = self.cache.get(raw_key(scope, revision))
+        return (found, revision) if found is not None else None
+
+    def not_modified_headers(self, etag: str, revision: int) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"etag", etag.encode()),
+            (b"cache-control", self.cache_control.encode()),
+            (REVISION_HEADER.lower().encode(), str(revision).encode()),
+        ]
+
+    def _finished(self, body: bytes, etag: str, revision: int) -> Cached:
+        headers = (
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", JSON.encode()),
+            *self.not_modified_headers(etag, revision),
         )
+        return Cached(body, etag, headers)
 
     def _not_modified(self, etag: str, revision: int) -> Response:
-        return Response(
-            status_code=304,
-            headers={
-                "ETag": etag,
-                "Cache-Control": self.cache_control,
-                REVISION_HEADER: str(revision),
-            },
-        )
+        response = Response(status_code=304)
+        response.raw_headers = self.not_modified_headers(etag, revision)
+        return response
+
+
+def raw_key(scope: Scope, revision: int) -> tuple[Hashable, ...]:
+    """The request as sent; today's date is in it because `as_of` defaults to today."""
+    return ("as-sent", revision, dt.date.today(), scope["path"], scope["query_string"])
 
 
 def _etag(key: tuple[Hashable, ...]) -> str:
@@ -73,7 +96,8 @@ def _etag(key: tuple[Hashable, ...]) -> str:
     return f'"r{key[0]}-{digest}"'
 
 
-def _matches(header: str | None, etag: str) -> bool:
+def matches(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (weak or strong) or is `*`."""
     if not header:
         return False
     for candidate in header.split(","):

@@ -12,7 +12,9 @@ from fastapi.middleware.gzip import GZipMiddleware
 from catalog.api.answer import REVISION_HEADER, Answerer
 from catalog.api.docs import install_docs
 from catalog.api.errors import install_error_handlers
+from catalog.api.front import CachedFront
 from catalog.api.limits import BodySizeLimit
+from catalog.api.refresh import refreshing
 from catalog.api.routes import health, models, providers, resolve, vocabulary
 from catalog.api.settings import ApiSettings
 from catalog.library import Catalog
@@ -39,7 +41,8 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with refreshing(catalog, settings.reload_seconds):
+            yield
         if owned:
             catalog.close()
 
@@ -58,6 +61,8 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     for module in (models, providers, vocabulary, resolve, health):
         app.include_router(module.router)
     install_docs(app)
+    if settings.front_cache and settings.cache_entries > 0:
+        app.add_middleware(CachedFront, answerer=app.state.answerer)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes)
     if settings.cors_origins:

@@ -1,4 +1,4 @@
-"""A bounded LRU of response bodies, keyed by (catalog revision, normalised request)."""
+"""A bounded LRU of response bodies, keyed by (catalog revision, request)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from typing import NamedTuple
 
 
 class Cached(NamedTuple):
+    """A finished answer: its body and its headers, encoded once."""
+
     body: bytes
     etag: str
+    headers: tuple[tuple[bytes, bytes], ...]  # raw ASGI headers; send a copy (middleware edits)
 
 
 class ResponseCache:

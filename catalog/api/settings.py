@@ -9,6 +9,7 @@ from typing import TypeVar
 from catalog.settings import (
     CACHE_ENTRIES_VARIABLE,
     CORS_ORIGINS_VARIABLE,
+    FRONT_CACHE_VARIABLE,
     MAX_BODY_VARIABLE,
     RELOAD_SECONDS_VARIABLE,
 )
@@ -24,7 +25,8 @@ class ApiSettings:
     reload_seconds: float = 2.0  # how often each worker rechecks the catalog's revision
     max_body_bytes: int = 1_048_576  # a bigger request body is refused with 413
     max_batch: int = 1_000  # names in one POST /v1/resolve
-    cache_entries: int = 4_096  # response bodies kept per worker (bounded LRU)
+    cache_entries: int = 4_096  # response bodies kept per worker (bounded LRU); 0: none
+    front_cache: bool = True  # answer a repeated GET from the cache before routing
     cache_max_age: int = 60  # seconds a client or proxy may reuse an answer unasked
     gzip_minimum_bytes: int = 1_024
     database_url: str | None = None  # None: MODEL_CATALOG_DATABASE_URL or the embedded default
@@ -43,6 +45,7 @@ class ApiSettings:
             cache_entries=_number(
                 env, CACHE_ENTRIES_VARIABLE, cls.cache_entries, int, allow_zero=True
             ),
+            front_cache=env.get(FRONT_CACHE_VARIABLE, "1").strip() not in ("0", "false", "no"),
         )
 
 

@@ -1,0 +1,41 @@
+"""Keep a worker's snapshot fresh off the event loop.
+
+`Catalog.snapshot()` rechecks the revision when its interval is up, on whichever call comes
+next; in a server that call would be a request, and the check (or a rebuild after a load)
+would block the event loop. A background thread checks at half the interval instead, so
+requests find the check already done and a new revision shows within the interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.concurrency import run_in_threadpool
+
+from catalog.errors import CatalogError
+from catalog.library import Catalog
+
+log = logging.getLogger("catalog.api")
+
+
+async def _refresh(catalog: Catalog, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(catalog.snapshot)
+        except CatalogError as error:  # requests and /readyz report it; keep trying
+            log.warning("catalog revision check failed: %s", error.message)
+
+
+@contextlib.asynccontextmanager
+async def refreshing(catalog: Catalog, interval: float) -> AsyncIterator[None]:
+    task = asyncio.create_task(_refresh(catalog, interval / 2))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
