@@ -351,3 +351,92 @@ def test_healthz_says_the_process_is_up(api: Api) -> None:
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_readyz_reports_health_when_ready(api: Api, catalog: Catalog) -> None:
+    response = api.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["reachable"] and body["schema_current"] and body["problem"] is None
+    assert body["catalog_revision"] == catalog.revision().revision
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_readyz_is_503_on_a_database_behind_its_schema(empty_db_url: str) -> None:
+    api = make_api(Catalog.open(empty_db_url, prepare=False))
+    response = api.get("/readyz")
+    assert response.status_code == 503
+    assert "model-catalog db upgrade" in error_of(response)["message"]
+    assert api.get("/healthz").status_code == 200  # the process itself is fine
+
+
+def test_readyz_is_503_on_an_unreachable_database() -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    response = make_api(Catalog.open(url, prepare=False)).get("/readyz")
+    assert response.status_code == 503
+    assert error_of(response)["message"]
+
+
+# -- meta and deprecations ---------------------------------------------------------------------
+
+
+def test_meta_is_the_librarys(api: Api, catalog: Catalog) -> None:
+    response = api.get("/v1/meta")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == catalog.meta().model_dump(mode="json")
+    assert body["catalog_revision"] == int(response.headers["x-catalog-revision"])
+
+
+def test_deprecations_match_the_library_soonest_first(api: Api, catalog: Catalog) -> None:
+    params = {"as_of": "2025-04-01", "within_days": 60}
+    body = api.get("/v1/deprecations", params=params).json()
+    library = catalog.deprecations(as_of="2025-04-01", within_days=60)
+    assert body["count"] == len(library) > 0
+    assert body["data"] == [d.model_dump(mode="json") for d in library]
+    dates = [d["retired_from"] for d in body["data"]]
+    assert dates == sorted(dates)
+
+
+def test_a_deprecation_carries_its_date_meaning_and_replacement(api: Api) -> None:
+    params = {"as_of": "2025-04-01", "within_days": 60, "provider": "databricks"}
+    data = api.get("/v1/deprecations", params=params).json()["data"]
+    (dbrx,) = [
+        d for d in data if d["model"] == "DBRX Instruct" and d["serving_mode"] == "pay_per_token"
+    ]
+    assert (dbrx["date"], dbrx["meaning"], dbrx["retired_from"]) == (
+        "2025-04-30",
+        "last",
+        "2025-05-01",
+    )
+    assert dbrx["replacement_model"] == "Meta-Llama-3.3-70B-Instruct"
+    assert {d["provider"] for d in data} == {"databricks"}
+
+
+def test_the_deprecation_window_is_a_parameter(api: Api) -> None:
+    narrow = api.get("/v1/deprecations", params={"as_of": "2025-04-01", "within_days": 0})
+    wide = api.get("/v1/deprecations", params={"as_of": "2025-04-01", "within_days": 60})
+    assert narrow.json()["count"] < wide.json()["count"]
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "parameter"),
+    [
+        ({"within_days": -1}, 422, "within_days"),
+        ({"within_days": "soon"}, 422, "within_days"),
+        ({"provider": "acme"}, 400, "provider"),
+        ({"as_of": "yesterday"}, 400, "as_of"),
+    ],
+)
+def test_bad_deprecation_parameters_are_named(
+    api: Api, params: dict[str, object], status: int, parameter: str
+) -> None:
+    response = api.get("/v1/deprecations", params=params)
+    assert response.status_code == status
+    assert error_of(response)["parameter"] == parameter
+
+
+def test_times_carry_their_zone_on_every_engine(api: Api) -> None:
+    """RFC 3339 date-times, as the OpenAPI document promises (SQLite stores none)."""
+    loaded_at = api.get("/v1/meta").json()["loaded_at"]
+    assert loaded_at.endswith(("Z", "+00:00")), loaded_at

@@ -15,7 +15,7 @@ from catalog.api.errors import install_error_handlers
 from catalog.api.front import CachedFront
 from catalog.api.limits import BodySizeLimit
 from catalog.api.refresh import refreshing
-from catalog.api.routes import health, models, providers, resolve, vocabulary
+from catalog.api.routes import deprecations, health, models, providers, resolve, vocabulary
 from catalog.api.settings import ApiSettings
 from catalog.library import Catalog
 
@@ -58,7 +58,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     app.state.settings = settings
     app.state.answerer = Answerer(catalog, settings)
     install_error_handlers(app)
-    for module in (models, providers, vocabulary, resolve, health):
+    for module in (models, providers, vocabulary, resolve, deprecations, health):
         app.include_router(module.router)
     install_docs(app)
     if settings.front_cache and settings.cache_entries > 0:

@@ -19,7 +19,12 @@ class CachedFront:
         self.answerer = answerer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        # only the catalog's answers are cached; /healthz and /readyz must reach their routes
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith("/v1/")
+        ):
             await self.app(scope, receive, send)
             return
         try:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog.schemas import ArchitectureInfo, ModelInfo, ProviderInfo, Resolution
+from catalog.schemas import ArchitectureInfo, Deprecation, ModelInfo, ProviderInfo, Resolution
 from catalog.vocabulary import ServingMode, Task
 
 
@@ -91,6 +91,13 @@ class ResolveBatch(BaseModel):
 
 class ResolutionsList(Envelope):
     data: list[Resolution]
+    count: int
+
+
+class DeprecationsList(Envelope):
+    """Retired or retiring offerings, soonest first."""
+
+    data: list[Deprecation]
     count: int
 
 

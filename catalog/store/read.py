@@ -62,7 +62,12 @@ def latest_revision(session: Session) -> orm.CatalogRevision | None:
 def read_revision(session: Session) -> tuple[int, dt.datetime] | None:
     """The current revision's number and load time (what decides whether a snapshot is stale)."""
     latest = latest_revision(session)
-    return (latest.id, latest.loaded_at) if latest is not None else None
+    if latest is None:
+        return None
+    loaded_at = latest.loaded_at
+    if loaded_at.tzinfo is None:  # SQLite keeps no zone: the loader writes UTC
+        loaded_at = loaded_at.replace(tzinfo=dt.UTC)
+    return latest.id, loaded_at
 
 
 def read_snapshot(session: Session) -> Snapshot:
