@@ -66,6 +66,10 @@ class Catalog:
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        # Set while the database cannot be reached and the last snapshot is served instead.
+        self.unreachable_since: float | None = None  # time.monotonic() of the first failure
+        self.unreachable_problem: str | None = None
+        self.reload_failures = 0  # revision checks or reads that failed, since opening
 
     @classmethod
     def open(
@@ -108,16 +112,33 @@ class Catalog:
         if snapshot is not None and now - self._checked_at < self.revision_check_seconds:
             return snapshot
         with self._lock:
-            with session_scope(self.engine) as session:
-                revision = read_revision(session)
-                if (
-                    self._snapshot is None
-                    or revision is None
-                    or (revision[0] != self._snapshot.revision)
-                ):
-                    self._snapshot = read_snapshot(session)
+            try:
+                with session_scope(self.engine) as session:
+                    revision = read_revision(session)
+                    if (
+                        self._snapshot is None
+                        or revision is None
+                        or (revision[0] != self._snapshot.revision)
+                    ):
+                        self._snapshot = read_snapshot(session)
+            except DatabaseUnavailable as error:
+                # A catalog already read keeps answering from it (it is one consistent
+                # revision); `stale` says so, and the next interval tries again.
+                self.reload_failures += 1
+                if self._snapshot is None:
+                    raise
+                self.unreachable_since = self.unreachable_since or time.monotonic()
+                self.unreachable_problem = error.message
+                self._checked_at = time.monotonic()
+                return self._snapshot
+            self.unreachable_since = self.unreachable_problem = None
             self._checked_at = time.monotonic()
             return self._snapshot
+
+    @property
+    def stale(self) -> bool:
+        """True while the database is unreachable and the last snapshot is being served."""
+        return self.unreachable_since is not None
 
     def revision(self) -> RevisionInfo:
         snapshot = self.snapshot()

@@ -14,7 +14,7 @@ from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, exc, func, select
 from sqlalchemy.orm import Session
 
 from catalog.core.records import (
@@ -96,12 +96,14 @@ def _columns(connection: Connection, spec: Spec) -> dict[str, Sequence[Any]]:
         c.type.dialect_impl(dialect).result_processor(dialect, None)
         for c in statement.selected_columns
     ]
-    cursor = connection.connection.cursor()
+    sql = str(statement.compile(dialect=dialect))
+    cursor_result = connection.exec_driver_sql(sql)  # execution errors come wrapped already
     try:
-        cursor.execute(str(statement.compile(dialect=dialect)))
-        rows = cursor.fetchall()
+        rows = cursor_result.cursor.fetchall()
+    except dialect.loaded_dbapi.Error as error:  # and so do the driver's, while fetching
+        raise exc.DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
     finally:
-        cursor.close()
+        cursor_result.close()
     raw: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
     del rows  # the row tuples go now: only the columns are kept
     result: dict[str, Sequence[Any]] = {}
