@@ -111,29 +111,41 @@ class Catalog:
         snapshot = self._snapshot
         if snapshot is not None and now - self._checked_at < self.revision_check_seconds:
             return snapshot
-        with self._lock:
-            try:
-                with session_scope(self.engine) as session:
-                    revision = read_revision(session)
-                    if (
-                        self._snapshot is None
-                        or revision is None
-                        or (revision[0] != self._snapshot.revision)
-                    ):
-                        self._snapshot = read_snapshot(session)
-            except DatabaseUnavailable as error:
-                # A catalog already read keeps answering from it (it is one consistent
-                # revision); `stale` says so, and the next interval tries again.
-                self.reload_failures += 1
-                if self._snapshot is None:
-                    raise
-                self.unreachable_since = self.unreachable_since or time.monotonic()
-                self.unreachable_problem = error.message
-                self._checked_at = time.monotonic()
-                return self._snapshot
-            self.unreachable_since = self.unreachable_problem = None
+        if snapshot is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            # Another thread is checking (a slow or locked database): answer from what we
+            # have rather than queue behind it.
+            return snapshot
+        try:
+            return self._check()
+        finally:
+            self._lock.release()
+
+    def _check(self) -> Snapshot:
+        """Read the revision, and the snapshot if it moved; under `_lock`."""
+        try:
+            with session_scope(self.engine) as session:
+                revision = read_revision(session)
+                if (
+                    self._snapshot is None
+                    or revision is None
+                    or (revision[0] != self._snapshot.revision)
+                ):
+                    self._snapshot = read_snapshot(session)
+        except DatabaseUnavailable as error:
+            # A catalog already read keeps answering from it (it is one consistent
+            # revision); `stale` says so, and the next interval tries again.
+            self.reload_failures += 1
+            if self._snapshot is None:
+                raise
+            self.unreachable_since = self.unreachable_since or time.monotonic()
+            self.unreachable_problem = error.message
             self._checked_at = time.monotonic()
             return self._snapshot
+        self.unreachable_since = self.unreachable_problem = None
+        self._checked_at = time.monotonic()
+        return self._snapshot
 
     @property
     def stale(self) -> bool:

@@ -9,7 +9,6 @@ middleware that wraps everything else (so it sees the final status and the whole
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import os
 import re
@@ -21,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog.api.metrics import Metrics, metrics_endpoint
 from catalog.library import Catalog
+from catalog.logs import request_id
+from catalog.settings import ACCESS_LOG_VARIABLE
 
 REQUEST_ID_HEADER = "X-Request-ID"
 STALE_HEADER = "X-Catalog-Stale"
@@ -28,18 +29,7 @@ _ACCEPTED_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 TEMPLATES_KEPT = 10_000
 UNMATCHED = "unmatched"  # one label for every path no route knows: bounded cardinality
 
-request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 access_log = logging.getLogger("catalog.access")
-
-
-class RequestIdFilter(logging.Filter):
-    """Put the current request's id on every record logged while it is answered."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        current = request_id.get()
-        if current is not None and not hasattr(record, "request_id"):
-            record.request_id = current
-        return True
 
 
 class Observe:
@@ -116,9 +106,6 @@ def _incoming_id(scope: Scope) -> str | None:
             text = value.decode("latin-1")
             return text if _ACCEPTED_ID.fullmatch(text) else None
     return None
-
-
-ACCESS_LOG_VARIABLE = "MODEL_CATALOG_ACCESS_LOG"  # 1: one log line per request (serve sets it)
 
 
 def install_operations(app: FastAPI, catalog: Catalog) -> None:

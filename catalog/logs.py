@@ -1,12 +1,15 @@
 """Structured logs: one line per record, as text or as JSON, carrying the request id.
 
-The access log is written by `catalog.api.observe` (logger `catalog.access`), not by uvicorn,
-so that each line has the request id, the route and the duration. `uvicorn_log_config` gives
-uvicorn's own loggers the same format, for `model-catalog serve --log-format json`.
+The access log is written by the API's middleware (`catalog.api.observe`, logger
+`catalog.access`), not by uvicorn, so each line has the request id, route and duration.
+`uvicorn_log_config` gives uvicorn's own loggers the same format and filter, for
+`model-catalog serve --log-format json`. Shared by the CLI and the API (faces never import
+each other), standard library only.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -15,6 +18,19 @@ from typing import Any
 LOG_FORMATS = ("text", "json")
 # Attributes every LogRecord has; anything else on a record came in through `extra=`.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+
+# The id of the request being answered in this context (set by the API's middleware).
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the current request's id on every record logged while it is answered."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        current = request_id.get()
+        if current is not None and not hasattr(record, "request_id"):
+            record.request_id = current
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -61,7 +77,7 @@ def uvicorn_log_config(log_format: str, level: str = "info") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"catalog": {"()": f"{formatter.__module__}.{formatter.__qualname__}"}},
-        "filters": {"request_id": {"()": "catalog.api.observe.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "catalog.logs.RequestIdFilter"}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
