@@ -70,6 +70,9 @@ class Catalog:
         self.unreachable_since: float | None = None  # time.monotonic() of the first failure
         self.unreachable_problem: str | None = None
         self.reload_failures = 0  # revision checks or reads that failed, since opening
+        # True while a background thread keeps the snapshot fresh (the API's refresher):
+        # callers then never wait on the database once a snapshot is there.
+        self.refreshed_in_background = False
 
     @classmethod
     def open(
@@ -107,6 +110,13 @@ class Catalog:
 
     def snapshot(self) -> Snapshot:
         """The current snapshot; re-read only if the catalog's revision has moved on."""
+        snapshot = self._snapshot
+        if snapshot is not None and self.refreshed_in_background:
+            return snapshot
+        return self.refresh()
+
+    def refresh(self) -> Snapshot:
+        """The snapshot, after rechecking the revision if `revision_check_seconds` are up."""
         now = time.monotonic()
         snapshot = self._snapshot
         if snapshot is not None and now - self._checked_at < self.revision_check_seconds:

@@ -353,13 +353,13 @@ def test_a_worker_rechecks_the_revision_in_the_background(
     from catalog.api.refresh import refreshing
 
     calls: list[str] = []
-    real = catalog.snapshot
+    real = catalog.refresh
 
     def counted() -> object:
         calls.append(threading.current_thread().name)
         return real()
 
-    monkeypatch.setattr(catalog, "snapshot", counted)
+    monkeypatch.setattr(catalog, "refresh", counted)
 
     async def serve_until_three_checks() -> float:
         loop = asyncio.get_running_loop()

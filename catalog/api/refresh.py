@@ -25,7 +25,7 @@ async def _refresh(catalog: Catalog, every: float) -> None:
     while True:
         await asyncio.sleep(every)
         try:
-            await run_in_threadpool(catalog.snapshot)
+            await run_in_threadpool(catalog.refresh)
         except CatalogError as error:  # requests and /readyz report it; keep trying
             log.warning("catalog revision check failed: %s", error.message)
 
@@ -33,9 +33,11 @@ async def _refresh(catalog: Catalog, every: float) -> None:
 @contextlib.asynccontextmanager
 async def refreshing(catalog: Catalog, interval: float) -> AsyncIterator[None]:
     task = asyncio.create_task(_refresh(catalog, interval / 2))
+    catalog.refreshed_in_background = True  # requests never wait on the database now
     try:
         yield
     finally:
+        catalog.refreshed_in_background = False
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
