@@ -325,12 +325,14 @@ def old_suggest(snapshot: Snapshot, index: dict[str, list[str]], name: str) -> l
 
 def suggestion_figures(snapshot: Snapshot, rng: random.Random, calls: int) -> list[str]:
     models = len(snapshot.models)
-    typos = []
+    typos, meant = [], {}
     for _ in range(calls // 2):
-        name = list(scale_name(rng.randrange(models)))
+        original = scale_name(rng.randrange(models))
+        name = list(original)
         spot = rng.randrange(len(name))
         name[spot] = rng.choice("abcdefghijklmnopqrstuvwxyz0123456789")
         typos.append("".join(name))
+        meant["".join(name)] = original
     alphabet = "abcdefghijklmnopqrstuvwxyz-0123456789"
     noise = [
         "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 30))) for _ in range(calls // 2)
@@ -345,7 +347,7 @@ def suggestion_figures(snapshot: Snapshot, rng: random.Random, calls: int) -> li
             grams[gram].append(known)
     lines = [f"  trigram index built on first use: {index_s * 1000:.0f} ms"]
     for label, names in (("one-character typos", typos), ("random strings", noise)):
-        new_t, old_t, agree, found = [], [], 0, 0
+        new_t, old_t, agree, found, hit, old_hit = [], [], 0, 0, 0, 0
         for name in names:
             t = time.perf_counter()
             got = suggest(snapshot, name)
@@ -354,6 +356,8 @@ def suggestion_figures(snapshot: Snapshot, rng: random.Random, calls: int) -> li
             before = old_suggest(snapshot, grams, name)
             old_t.append(time.perf_counter() - t)
             found += bool(got)
+            hit += meant.get(name) in got
+            old_hit += meant.get(name) in before
             agree += (bool(got) and bool(before) and got[0] == before[0]) or not (got or before)
         (p50, p99), (o50, o99) = percentiles(new_t), percentiles(old_t)
         lines.append(
@@ -361,6 +365,11 @@ def suggestion_figures(snapshot: Snapshot, rng: random.Random, calls: int) -> li
             f"old search p50 {o50 * 1000:.3f} ms p99 {o99 * 1000:.3f} ms | "
             f"ratio {o50 / p50:.1f}x faster | suggestions for {found}/{len(names)}, "
             f"same first suggestion (or both none) {agree}/{len(names)}"
+            + (
+                f"; the name meant is suggested {hit} times, by the old search {old_hit}"
+                if meant.keys() & set(names)
+                else ""
+            )
         )
     return lines
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from itertools import chain
@@ -13,7 +14,8 @@ from catalog.core.records import ArchitectureRec, ModelRec
 from catalog.core.snapshot import Snapshot
 
 CUTOFF = 60.0  # percent similarity below which a name is not suggested
-SHORTLIST = 3_000  # candidates scored per suggestion, at most
+SHORTLIST = 3_000  # candidates from shared trigrams, at most
+NEIGHBOURS = 200  # candidates on each side of the name, in each order
 
 
 def find(snapshot: Snapshot, key: str) -> tuple[ModelRec, str] | None:
@@ -79,22 +81,58 @@ def _shortlist(index: Mapping[str, tuple[str, ...]], key: str) -> list[str]:
         if total > SHORTLIST:
             break
         chosen.append(posting)
-    # dict, not set: an order that is the same in every process, for the same suggestions
-    return list(dict.fromkeys(chain.from_iterable(chosen)))
+    return list(chain.from_iterable(chosen))
+
+
+def _sorted_names(snapshot: Snapshot) -> tuple[list[str], list[str]]:
+    names = snapshot.derived.sorted_names
+    if names is None:
+        keys = sorted(snapshot.display_by_key)
+        names = snapshot.derived.sorted_names = (keys, sorted(key[::-1] for key in keys))
+    return names
+
+
+def _neighbours(key: str, names: tuple[list[str], list[str]]) -> list[str]:
+    """Known keys next to `key` in name order and in reversed-name order.
+
+    One mistyped character leaves either a long shared prefix or a long shared suffix, and
+    the names sharing it sit next to each other in one of the two orders.
+    """
+    forward, backward = names
+    at = bisect_left(forward, key)
+    found = forward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
+    probe = key[::-1]
+    at = bisect_left(backward, probe)
+    found.extend(k[::-1] for k in backward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS])
+    return found
+
+
+def prepare_suggestions(snapshot: Snapshot) -> None:
+    """Build the suggestion indexes now (seconds at 100,000 models), not on the first unknown
+    name: a server does this off its event loop whenever a new snapshot arrives."""
+    _trigram_index(snapshot)
+    _sorted_names(snapshot)
 
 
 def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
     """Up to `limit` known names close to `name`, best first.
 
-    A trigram shortlist, then rapidfuzz's normalised Indel similarity (difflib's ratio,
-    computed exactly and in C) with a cut-off at 0.6; ties go alphabetically.
+    Candidates are the names sharing the query's rarest trigrams and the names next to it
+    in name order (and reversed); each is scored by rapidfuzz's normalised Indel similarity
+    (difflib's ratio, computed exactly and in C), cut off at 0.6; ties go alphabetically.
     """
     key = name_key(name)
     if not key:
         return []
     candidates = _shortlist(_trigram_index(snapshot), key)
+    candidates.extend(_neighbours(key, _sorted_names(snapshot)))
     found = process.extract(
-        key, candidates, scorer=fuzz.ratio, score_cutoff=CUTOFF, limit=limit, processor=None
+        key,
+        list(dict.fromkeys(candidates)),
+        scorer=fuzz.ratio,
+        score_cutoff=CUTOFF,
+        limit=limit,
+        processor=None,
     )
     ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))
     return [snapshot.display_by_key[known] for known, _score, _index in ranked]

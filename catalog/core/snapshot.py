@@ -49,6 +49,8 @@ class DerivedIndexes:
 
     # name trigram -> the name keys that contain it (close-name suggestions)
     trigrams: Mapping[str, tuple[str, ...]] | None = None
+    # the name keys in order, and reversed in order of their reversal (close-name suggestions)
+    sorted_names: tuple[list[str], list[str]] | None = None
     # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
     offering_text: dict[int, OfferingText] = field(default_factory=dict)
 
