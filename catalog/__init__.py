@@ -36,7 +36,11 @@ _HOME: dict[str, str] = {
             "Candidate",
             "CatalogMeta",
             "ChangeInfo",
+            "CheckFinding",
+            "CheckReplacement",
+            "CheckReport",
             "Deprecation",
+            "FileFix",
             "Health",
             "Hop",
             "Lifecycle",
@@ -56,7 +60,16 @@ _HOME: dict[str, str] = {
         "catalog.schemas",
     ),
     **dict.fromkeys(
-        ("DateMeaning", "OfferingStatus", "ResolutionStatus", "Rule", "ServingMode", "Task"),
+        (
+            "DateMeaning",
+            "FailOn",
+            "FindingLevel",
+            "OfferingStatus",
+            "ResolutionStatus",
+            "Rule",
+            "ServingMode",
+            "Task",
+        ),
         "catalog.vocabulary",
     ),
 }
@@ -76,7 +89,11 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import Candidate as Candidate
     from catalog.schemas import CatalogMeta as CatalogMeta
     from catalog.schemas import ChangeInfo as ChangeInfo
+    from catalog.schemas import CheckFinding as CheckFinding
+    from catalog.schemas import CheckReplacement as CheckReplacement
+    from catalog.schemas import CheckReport as CheckReport
     from catalog.schemas import Deprecation as Deprecation
+    from catalog.schemas import FileFix as FileFix
     from catalog.schemas import Health as Health
     from catalog.schemas import Hop as Hop
     from catalog.schemas import Lifecycle as Lifecycle
@@ -93,6 +110,8 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import SchemaStatus as SchemaStatus
     from catalog.schemas import SourceRef as SourceRef
     from catalog.vocabulary import DateMeaning as DateMeaning
+    from catalog.vocabulary import FailOn as FailOn
+    from catalog.vocabulary import FindingLevel as FindingLevel
     from catalog.vocabulary import OfferingStatus as OfferingStatus
     from catalog.vocabulary import ResolutionStatus as ResolutionStatus
     from catalog.vocabulary import Rule as Rule

@@ -9,7 +9,7 @@ from catalog.core.names import name_key
 from catalog.core.records import ProviderRec, PublisherRec
 from catalog.core.snapshot import Snapshot
 from catalog.errors import InvalidArgument
-from catalog.vocabulary import OfferingStatus, ServingMode, Task
+from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
 
 
 def _choices(values: object) -> str:
@@ -111,3 +111,14 @@ def parse_days(value: int | str, *, field: str = "within_days") -> int:
     if days < 0:
         raise InvalidArgument(f"{field} must be 0 or more, not {days}", field=field)
     return days
+
+
+def parse_fail_on(value: str | FailOn) -> FailOn:
+    if isinstance(value, FailOn):
+        return value
+    try:
+        return FailOn(value.strip().lower())
+    except ValueError:
+        raise InvalidArgument(
+            f"unknown level {value!r}; expected one of {_choices(FailOn)}", field="fail_on"
+        ) from None

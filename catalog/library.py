@@ -7,7 +7,8 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from os import PathLike
 from pathlib import Path
 from types import TracebackType
 
@@ -32,6 +33,7 @@ from catalog.errors import (
 from catalog.schemas import (
     ArchitectureInfo,
     CatalogMeta,
+    CheckReport,
     Deprecation,
     Health,
     LoadReport,
@@ -47,7 +49,7 @@ from catalog.store import db
 from catalog.store.db import make_engine, session_scope
 from catalog.store.read import read_revision, read_snapshot, read_sources, table_counts
 from catalog.store.resources import seed_path
-from catalog.vocabulary import OfferingStatus, ServingMode, Task
+from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
 
 
 class Catalog:
@@ -401,6 +403,43 @@ class Catalog:
             offerings_by_serving_mode=dict(sorted(modes.items())),
             offerings_by_task=dict(sorted(tasks.items())),
         )
+
+    # -- the deprecation check ------------------------------------------------------------
+
+    def check_paths(
+        self,
+        paths: Sequence[str | PathLike[str]] = (".",),
+        *,
+        as_of: str | dt.date | None = None,
+        warn_within: int = RETIRES_SOON_DAYS,
+        fail_on: str | FailOn = FailOn.retired,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        show_ok: bool = False,
+        deny: Sequence[tuple[str, str]] = (),
+        fix: bool = False,
+        dry_run: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> CheckReport:
+        """References to models in the files under `paths` (`-` is stdin), classified on `as_of`.
+
+        `deny` is (model, message) pairs; `fix` rewrites retired references to their replacement
+        where that is safe (`dry_run`: only report the diff).
+        """
+        from catalog.check.engine import Deny, Options, run
+        from catalog.check.walk import Selection
+
+        options = Options(
+            as_of=arguments.parse_date(as_of),
+            warn_within=arguments.parse_days(warn_within, field="warn_within"),
+            fail_on=arguments.parse_fail_on(fail_on),
+            show_ok=show_ok,
+            deny=tuple(Deny(model, message) for model, message in deny),
+            selection=Selection(include=tuple(include), exclude=tuple(exclude)),
+            fix=fix,
+            dry_run=dry_run,
+        )
+        return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
 
 
 def _matches(model: ModelRec, needle: str) -> bool:

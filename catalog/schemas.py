@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.vocabulary import (
     DateMeaning,
+    FailOn,
+    FindingLevel,
     LifecycleBasis,
     OfferingStatus,
     ResolutionStatus,
@@ -147,11 +149,12 @@ class Hop(Public):
 
 class Notice(Public):
     """A warning or note. `options` names request fields (and values) that act on it, so each
-    face can say them its own way: `--serving-mode provisioned_throughput`, `serving_mode=...`."""
+    face can say them its own way: `--serving-mode provisioned_throughput`, `serving_mode=...`;
+    None when none does (a None default keeps the many notices per resolve cheap to build)."""
 
     code: str
     message: str
-    options: dict[str, str] = Field(default_factory=dict)
+    options: dict[str, str] | None = None
 
 
 class Candidate(Public):
@@ -187,7 +190,7 @@ class Resolution(Public):
     warnings: list[Notice] = Field(default_factory=list)
     candidates: list[Candidate] = Field(default_factory=list)
     # the request fields that would choose among the candidates (`provider`, `serving_mode`, `task`)
-    decided_by: list[str] = Field(default_factory=list)
+    decided_by: tuple[str, ...] = ()  # a tuple: an immutable default costs nothing to build
     suggestions: list[str] = Field(default_factory=list)
     config: dict[str, Any] | None = None
 
@@ -266,3 +269,66 @@ class Deprecation(Public):
     replacement_model: str | None = None
     replacement_provider: str | None = None
     replacement_serving_mode: ServingMode | None = None
+
+
+# -- the deprecation check ---------------------------------------------------------------------
+
+
+class CheckReplacement(Public):
+    model: str
+    provider: str
+    serving_mode: ServingMode
+    task: Task
+    endpoint_name: str | None = None
+
+
+class CheckFinding(Public):
+    """One reference to a model in a file, with what the catalog says about it on `as_of`."""
+
+    path: str
+    line: int  # 1-based; within the cell for a notebook
+    column: int  # 1-based, in characters
+    end_column: int
+    cell: int | None = None  # 1-based notebook cell
+    file_line: int | None = None  # for a notebook: where the reference sits in the file's JSON
+    file_column: int | None = None
+    text: str  # the whole reference as written, prefix included
+    name: str  # the name inside it that was resolved
+    form: str | None = None  # the provider form that was read (`litellm azure/`, ...)
+    level: FindingLevel
+    status: ResolutionStatus
+    rule: Rule | None = None
+    model: str | None = None
+    provider: str | None = None
+    serving_mode: ServingMode | None = None
+    task: Task | None = None
+    endpoint_name: str | None = None
+    retired_from: dt.date | None = None
+    retires_on: dt.date | None = None
+    retires_meaning: DateMeaning | None = None
+    deprecated_on: dt.date | None = None
+    replacement: CheckReplacement | None = None
+    message: str
+    fix: str | None = None  # the text `--fix` writes instead of `text`
+    fix_note: str | None = None  # why a retired reference is not fixed automatically
+    fixed: bool = False  # `--fix` wrote the fix (a fixed finding no longer fails the check)
+
+
+class FileFix(Public):
+    path: str
+    replacements: int
+    diff: str
+    written: bool
+
+
+class CheckReport(Public):
+    as_of: dt.date
+    warn_within: int
+    fail_on: FailOn
+    catalog_revision: int | None = None
+    files_scanned: int
+    findings: list[CheckFinding] = Field(default_factory=list)
+    suppressed: int = 0
+    counts: dict[str, int] = Field(default_factory=dict)
+    fixes: list[FileFix] = Field(default_factory=list)
+    failed: bool = False

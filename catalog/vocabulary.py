@@ -108,3 +108,39 @@ class AliasKind(StrEnum):
     latest = "latest"
     endpoint = "endpoint"
     other = "other"
+
+
+class FindingLevel(StrEnum):
+    """How serious a reference found by `check` is, least serious first."""
+
+    ok = "ok"
+    deprecated = "deprecated"
+    retiring = "retiring"
+    retired = "retired"
+    denied = "denied"  # the organisation's own deny list
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    FindingLevel.ok: 0,
+    FindingLevel.deprecated: 1,
+    FindingLevel.retiring: 2,
+    FindingLevel.retired: 3,
+    FindingLevel.denied: 3,
+}
+
+
+class FailOn(StrEnum):
+    """The least serious level that makes `check` exit 1."""
+
+    retired = "retired"
+    retiring = "retiring"
+    deprecated = "deprecated"
+    never = "never"
+
+    @property
+    def threshold(self) -> int | None:
+        return {"retired": 3, "retiring": 2, "deprecated": 1, "never": None}[self.value]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -145,3 +146,28 @@ def test_the_scanners_catch_a_breach() -> None:
     assert any(_within(m, "catalog.store") for m in imported)
     assert any(_within(m, "catalog.library") for m in imported)
     assert _clock_calls(source) == ["line 5: date.today()"]
+
+
+FLAG = re.compile(r"(?:^|[\s(\[`])--[a-z]")
+
+
+def _flag_texts(source: str) -> list[str]:
+    """String constants (f-string parts too) that spell a command-line flag."""
+    return [
+        f"line {node.lineno}: {node.value!r}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and FLAG.search(node.value)
+    ]
+
+
+@pytest.mark.parametrize("path", _modules(CORE), ids=lambda p: p.name)
+def test_the_core_speaks_no_face_syntax(path: Path) -> None:
+    """Core messages name fields (`decided_by: ["provider"]`); faces render `--provider`."""
+    assert not _flag_texts(path.read_text()), path.name
+
+
+def test_the_flag_scanner_sees_a_flag_in_an_f_string() -> None:
+    assert _flag_texts('x = f"pass --provider {name} to choose"')
+    assert not _flag_texts('x = "a -- b, pay-per-token"')

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import typer
 
-from catalog.cli import deprecations, load, queries, resolve, serve
+from catalog.cli import check, deprecations, load, queries, resolve, serve
 from catalog.cli.db import db_app
 from catalog.errors import CatalogError
 
@@ -31,6 +31,7 @@ app.command("providers")(queries.providers)
 app.command("architectures")(queries.architectures)
 app.command("resolve")(resolve.resolve)
 app.command("deprecations")(deprecations.deprecations)
+app.command("check")(check.check_command)
 app.command("serve")(serve.serve)
 
 

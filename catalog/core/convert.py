@@ -141,15 +141,18 @@ def unlisted_candidate(
 
 
 def offering_fields(offering: OfferingRec) -> dict[str, object]:
-    """The fields a resolution copies from the offering it settles on."""
-    return {
+    """The fields a resolution copies from the offering it settles on (None ones left to the
+    defaults)."""
+    fields: dict[str, object] = {
         "model": offering.model,
         "provider": offering.provider,
         "serving_mode": offering.mode,
         "task": offering.task,
         "endpoint_type": offering.task.endpoint_type,
-        "endpoint_name": offering.endpoint_name,
     }
+    if offering.endpoint_name is not None:
+        fields["endpoint_name"] = offering.endpoint_name
+    return fields
 
 
 def deprecation_info(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog.core.convert import deprecation_info
-from catalog.core.lifecycle import retired_from
+from catalog.core.lifecycle import retired_from, retires_within
 from catalog.core.records import OfferingRec
 from catalog.core.replacements import follow_replacements
 from catalog.core.snapshot import Snapshot
@@ -22,7 +22,7 @@ def deprecation_of(
     if that is later), followed along the links to an offering in use then.
     """
     first_gone = retired_from(offering)
-    if first_gone is None or (first_gone - as_of).days > within_days:
+    if first_gone is None or not retires_within(first_gone, as_of, within_days):
         return None
     _chain, _warnings, final = follow_replacements(snapshot, offering, max(as_of, first_gone))
     return deprecation_info(offering, as_of, final if final is not offering else None)

@@ -47,7 +47,6 @@ def retirement_label(meaning: DateMeaning, on: dt.date) -> tuple[str, dt.date]:
 RETIRES_SOON_DAYS = 90  # the default "retires soon" window, in days
 
 
-def retires_within(offering: OfferingRec, as_of: dt.date, within_days: int) -> bool:
-    """Whether the first day without the offering is at most `within_days` after `as_of`."""
-    first_gone = retired_from(offering)
+def retires_within(first_gone: dt.date | None, as_of: dt.date, within_days: int) -> bool:
+    """Whether `first_gone` (see `retired_from`) is at most `within_days` after `as_of`."""
     return first_gone is not None and (first_gone - as_of).days <= within_days

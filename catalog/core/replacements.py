@@ -52,10 +52,21 @@ def follow_replacements(
     retired offering, at a link the catalog cannot follow, or back where it has been. An
     offering that is not retired on `as_of` is its own answer, with an empty chain.
     """
+    if status_on(offering, as_of) is not OfferingStatus.retired:
+        return [], [], offering
+    return follow_from_retired(snapshot, offering, as_of, serving_mode=serving_mode)
+
+
+def follow_from_retired(
+    snapshot: Snapshot,
+    offering: OfferingRec,
+    as_of: dt.date,
+    *,
+    serving_mode: ServingMode | None = None,
+) -> tuple[list[Hop], list[Notice], OfferingRec | None]:
+    """`follow_replacements` for a caller that has already found `offering` retired on `as_of`."""
     chain: list[Hop] = []
     warnings: list[Notice] = []
-    if status_on(offering, as_of) is not OfferingStatus.retired:
-        return chain, warnings, offering
     current, visited = offering, {offering.identity}
     while True:
         replacement = applicable_replacement(current, as_of, serving_mode=serving_mode)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from catalog.core.convert import candidate_info, offering_fields, unlisted_candidate
 from catalog.core.endpoint_config import (
@@ -29,7 +29,7 @@ from catalog.core.lifecycle import (
 from catalog.core.lookup import find, match_architecture, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ArchitectureRec, ModelRec, OfferingRec, ProviderRec
-from catalog.core.replacements import follow_replacements
+from catalog.core.replacements import follow_from_retired
 from catalog.core.snapshot import OfferingText, Snapshot
 from catalog.core.words import plural
 from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
@@ -43,6 +43,8 @@ from catalog.vocabulary import (
 )
 
 HOSTED_PROVIDER = "databricks"
+# The request option that would pick provisioned throughput (pydantic copies it per notice).
+_PROVISIONED_OPTION = {"serving_mode": ServingMode.provisioned_throughput.value}
 
 # A pay-per-token endpoint keeps its URL when the model is updated; responses name the
 # model with a date suffix: `llama-2-70b-chat-030424`.
@@ -60,9 +62,9 @@ VARIANT_SUFFIXES: tuple[re.Pattern[str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Ask:
-    """The parsed request, as the rules need it."""
+class _Ask(NamedTuple):
+    """The parsed request, as the rules need it (a named tuple: built once per resolve, and a
+    frozen dataclass's __init__ costs several times more)."""
 
     name: str
     task: Task | None
@@ -162,25 +164,32 @@ def _resolution(
     warnings: Sequence[Notice] = (),
     candidates: Sequence[Candidate] = (),
     decided_by: Sequence[str] = (),
+    chain: Sequence[Hop] = (),
     **fields: object,
 ) -> Resolution:
     """The one place a Resolution is built: the request, the verdict, and the offering's fields
     (when it settles on one), overridden by any `fields` given."""
     values: dict[str, object] = offering_fields(offering) if offering is not None else {}
-    values.update(fields)
-    return Resolution.model_validate(
-        {
-            "request": ask.request,
-            "status": status,
-            "rule": rule,
-            "message": message,
-            "matched": matched,
-            "warnings": list(warnings),
-            "candidates": list(candidates),
-            "decided_by": list(decided_by),
-            **values,
-        }
+    # Only what is given: the model's defaults are cheaper than validating empty values.
+    values.update(
+        {key: value for key, value in fields.items() if value is not None},
+        request=ask.request,
+        status=status,
+        message=message,
     )
+    if chain:
+        values["chain"] = list(chain)
+    if rule is not None:
+        values["rule"] = rule
+    if matched is not None:
+        values["matched"] = matched
+    if warnings:
+        values["warnings"] = list(warnings)
+    if candidates:
+        values["candidates"] = list(candidates)
+    if decided_by:
+        values["decided_by"] = tuple(decided_by)
+    return Resolution.model_validate(values)
 
 
 # -- finding the offering -----------------------------------------------------------------
@@ -284,7 +293,7 @@ def _settle(
         )
     warnings.extend(_unverified_retirement(offering))
     warnings.extend(_architecture_hint(snapshot, model, offering))
-    chain, on_the_way, target = follow_replacements(snapshot, offering, ask.as_of)
+    chain, on_the_way, target = follow_from_retired(snapshot, offering, ask.as_of)
     warnings.extend(on_the_way)
     if target is None:
         return _retired(ask, model.name, offering, rule, chain, warnings, since)
@@ -326,10 +335,10 @@ def _usable(
         matched=matched,
         offering=offering,
         warnings=warnings,
+        chain=chain,
         model=use,
         since=since,
         retires_on=retired_from(offering),
-        chain=list(chain),
         config=_config(snapshot.providers.get(offering.provider), offering, use),
     )
 
@@ -619,7 +628,7 @@ def _offering_warnings(snapshot: Snapshot, offering: OfferingRec, ask: _Ask) -> 
     warnings = []
     status = status_on(offering, ask.as_of)
     first_gone = retired_from(offering)
-    if retires_within(offering, ask.as_of, ask.within_days):
+    if retires_within(first_gone, ask.as_of, ask.within_days):
         warnings.append(
             Notice(
                 code="retires_soon",
@@ -711,7 +720,7 @@ def _architecture_hint(snapshot: Snapshot, model: ModelRec, offering: OfferingRe
             message=(
                 f"the {arch.name} architecture is still deployable with provisioned throughput"
             ),
-            options={"serving_mode": ServingMode.provisioned_throughput.value},
+            options=_PROVISIONED_OPTION,
         )
     ]
 

@@ -53,6 +53,8 @@ class DerivedIndexes:
     sorted_names: tuple[list[str], list[str]] | None = None
     # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
     offering_text: dict[int, OfferingText] = field(default_factory=dict)
+    # extra names -> the check's multi-pattern matcher (catalog.check.matcher.Matcher)
+    matchers: dict[tuple[str, ...], object] = field(default_factory=dict)
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:

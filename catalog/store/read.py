@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import repeat
 from typing import Any, TypeVar
@@ -41,6 +41,7 @@ NEWEST_REVISION: Select[orm.CatalogRevision] = (
 )
 
 R = TypeVar("R")
+PARTITION_ROWS = 20_000
 
 SOURCE_SPEC = {
     "key": orm.Source.key,
@@ -80,42 +81,42 @@ def read_snapshot(session: Session) -> Snapshot:
         return _read_snapshot(session)
 
 
-def _columns(connection: Connection, spec: Spec) -> dict[str, Sequence[Any]]:
+def _columns(connection: Connection, spec: Spec) -> dict[str, list[Any]]:
     """One SELECT of the spec's columns, as field -> converted values (in row order).
 
-    The rows come straight from the driver's cursor as plain tuples (no SQLAlchemy `Row`
-    per row); each column then gets its type's own result processor (SQLite's text dates,
-    0/1 booleans) and the spec's conversion, a whole column at a time, in C where possible.
+    Rows come straight from the driver's cursor as plain tuples (no SQLAlchemy `Row` per
+    row), fetched and transposed a partition at a time, so the peak memory holds the columns
+    and one partition, never every row beside every column. Each column gets its type's own
+    result processor (SQLite's text dates, 0/1 booleans) and the spec's conversion, in C.
     """
-    entries = {
-        name: entry if isinstance(entry, tuple) else (entry, None) for name, entry in spec.items()
-    }
-    statement = select(*(column for column, _ in entries.values()))
-    dialect = connection.dialect
-    processors = [
-        c.type.dialect_impl(dialect).result_processor(dialect, None)
-        for c in statement.selected_columns
+    entries = [
+        (name, entry if isinstance(entry, tuple) else (entry, None)) for name, entry in spec.items()
     ]
+    statement = select(*(column for _, (column, _) in entries))
+    dialect = connection.dialect
+    converters = [
+        (column.type.dialect_impl(dialect).result_processor(dialect, None), convert)
+        for column, (_, (_, convert)) in zip(statement.selected_columns, entries, strict=True)
+    ]
+    columns: list[list[Any]] = [[] for _ in entries]
     sql = str(statement.compile(dialect=dialect))
     cursor_result = connection.exec_driver_sql(sql)  # execution errors come wrapped already
     try:
-        rows = cursor_result.cursor.fetchall()
+        while partition := cursor_result.cursor.fetchmany(PARTITION_ROWS):
+            for (processor, convert), column, raw in zip(
+                converters, columns, zip(*partition, strict=True), strict=True
+            ):
+                values: Iterable[Any] = raw
+                if processor is not None:
+                    values = map(processor, values)
+                if convert is not None:
+                    values = map(convert, values)
+                column.extend(values)
     except dialect.loaded_dbapi.Error as error:  # and so do the driver's, while fetching
         raise exc.DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
     finally:
         cursor_result.close()
-    raw: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in entries]
-    del rows  # the row tuples go now: only the columns are kept
-    result: dict[str, Sequence[Any]] = {}
-    for (name, (_, convert)), processor, values in zip(
-        entries.items(), processors, raw, strict=True
-    ):
-        if processor is not None:
-            values = map(processor, values)
-        if convert is not None:
-            values = map(convert, values)
-        result[name] = values if isinstance(values, tuple) else tuple(values)
-    return result
+    return {name: column for (name, _), column in zip(entries, columns, strict=True)}
 
 
 def _fields(record: type[Any]) -> tuple[str, ...]:
@@ -312,6 +313,7 @@ def _read_snapshot(session: Session) -> Snapshot:
         offering_ids, replacements, key=lambda r: r.effective_on or dt.date.min
     )
     offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
+    del offering_columns, report_columns, replacement_columns, reports, replacements  # peak memory
 
     alias_columns = _columns(
         connection,
@@ -342,10 +344,13 @@ def _read_snapshot(session: Session) -> Snapshot:
         model_columns["id"], offerings, key=lambda o: (o.provider, o.mode, o.task)
     )
     model_columns["aliases"] = _per_id(model_columns["id"], aliases)
+    models = _records(ModelRec, model_columns)
+    # Only the records outlive this point: free the columns before the build allocates its indexes.
+    del model_columns, alias_columns, aliases, offerings, offering_ids, model_names
     return Snapshot.build(
         revision=revision[0],
         loaded_at=revision[1],
-        models=_records(ModelRec, model_columns),
+        models=models,
         providers=providers.values(),
         publishers=publishers.values(),
         architectures=architectures.values(),

@@ -1,0 +1,106 @@
+"""Project defaults for the check, from `[tool.model-catalog]` in pyproject.toml.
+
+```toml
+[tool.model-catalog]
+fail-on = "retired"          # retired | retiring | deprecated | never
+warn-within = 90             # days
+exclude = ["tests/fixtures/**"]
+deny = [{ model = "gpt-4o-mini", message = "we do not use gpt-4o-mini" }]
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from catalog.check.engine import Deny
+from catalog.errors import InvalidArgument
+
+KNOWN = {"fail-on", "warn-within", "exclude", "include", "deny"}
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    path: Path | None = None
+    fail_on: str | None = None
+    warn_within: int | None = None
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    deny: tuple[Deny, ...] = field(default=())
+
+
+def find_pyproject(paths: Sequence[str], start: Path | None = None) -> Path | None:
+    """The nearest pyproject.toml above the first path checked (or the working directory)."""
+    first = next((p for p in paths if p != "-"), None)
+    here = (Path(first) if first else (start or Path.cwd())).resolve()
+    if here.is_file():
+        here = here.parent
+    for directory in (here, *here.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None) -> ProjectConfig:
+    """Read and validate the table; a wrong value is an error naming the key, never ignored."""
+    if path is None:
+        return ProjectConfig()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InvalidArgument(f"{path}: cannot read: {error}", field="config") from None
+    table = document.get("tool", {}).get("model-catalog")
+    if table is None:
+        return ProjectConfig(path)
+    if not isinstance(table, dict):
+        raise _bad(path, "", "must be a table")
+    unknown = sorted(set(table) - KNOWN)
+    if unknown:
+        raise _bad(path, unknown[0], f"unknown key; expected one of {', '.join(sorted(KNOWN))}")
+    warn = table.get("warn-within")
+    if warn is not None and (not isinstance(warn, int) or isinstance(warn, bool) or warn < 0):
+        raise _bad(path, "warn-within", "must be a whole number of days")
+    fail_on = table.get("fail-on")
+    if fail_on is not None and not isinstance(fail_on, str):
+        raise _bad(path, "fail-on", "must be a string")
+    return ProjectConfig(
+        path=path,
+        fail_on=fail_on,
+        warn_within=warn,
+        exclude=_globs(path, table, "exclude"),
+        include=_globs(path, table, "include"),
+        deny=tuple(_deny(path, entry) for entry in _list(path, table, "deny")),
+    )
+
+
+def _list(path: Path, table: dict[str, Any], key: str) -> list[Any]:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise _bad(path, key, "must be a list")
+    return value
+
+
+def _globs(path: Path, table: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = _list(path, table, key)
+    if not all(isinstance(v, str) for v in values):
+        raise _bad(path, key, "must be a list of glob strings")
+    return tuple(values)
+
+
+def _deny(path: Path, entry: Any) -> Deny:
+    if isinstance(entry, str):
+        return Deny(entry, f"{entry} is not to be used here")
+    if not isinstance(entry, dict) or not isinstance(entry.get("model"), str):
+        raise _bad(path, "deny", 'each entry needs model = "..." (and may have message)')
+    message = entry.get("message") or f"{entry['model']} is not to be used here"
+    return Deny(entry["model"], str(message))
+
+
+def _bad(path: Path, key: str, message: str) -> InvalidArgument:
+    where = f"[tool.model-catalog]{'.' + key if key else ''}"
+    return InvalidArgument(f"{path}: {where}: {message}", field=key or "config")

@@ -1,0 +1,347 @@
+"""One pass over the files: find references, resolve and classify them, suppress, fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from catalog.check.extract import Region, decode, regions
+from catalog.check.fix import Edit, apply_edits
+from catalog.check.matcher import Matcher, Token, identifiers_of
+from catalog.check.walk import Selection, is_binary, iter_files
+from catalog.core.names import name_key
+from catalog.errors import InvalidArgument
+from catalog.schemas import CheckFinding, CheckReport, FileFix
+from catalog.vocabulary import FailOn, FindingLevel, ResolutionStatus
+
+if TYPE_CHECKING:
+    from catalog.check.classify import Classifier, Reading
+    from catalog.core.snapshot import Snapshot
+
+SUPPRESS = "model-catalog: ignore"
+QUOTES = "\"'"
+# The value of a model-like key: `model: command`, `MODEL_NAME=command`, `"endpoint": "..."`.
+MODEL_KEY = re.compile(
+    r"(?:^|[^a-z0-9_])[a-z0-9_]*(?:model|model_name|model_id|endpoint|endpoint_name|"
+    r"deployment|deployment_name|deployment_id|engine)[\"']?\s*[:=]\s*[\"']?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Deny:
+    """An organisation's own rule: this model is not to be used, and why."""
+
+    model: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    as_of: dt.date
+    warn_within: int = 90
+    fail_on: FailOn = FailOn.retired
+    show_ok: bool = False
+    deny: Sequence[Deny] = ()
+    selection: Selection = field(default_factory=Selection)
+    fix: bool = False
+    dry_run: bool = False
+
+
+def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
+    """The automaton for this catalog revision, built once and kept with the snapshot."""
+    key = tuple(sorted(extra))
+    found = snapshot.derived.matchers.get(key)
+    if not isinstance(found, Matcher):
+        names: list[str] = list(extra)
+        for model in snapshot.models:
+            names.append(model.name)
+            names.extend(alias for alias, kind in model.aliases if kind != "translated")
+            names.extend(o.endpoint_name for o in model.offerings if o.endpoint_name)
+        found = Matcher(sorted(identifiers_of(names)))
+        snapshot.derived.matchers[key] = found
+    return found
+
+
+def list_files(paths: Sequence[str], selection: Selection) -> list[tuple[str, Path | None]]:
+    """Every file the check reads; a path that does not exist is the caller's error."""
+    try:
+        return list(iter_files(paths, selection))
+    except FileNotFoundError as error:
+        raise InvalidArgument(f"no such file or directory: {error}", field="paths") from None
+
+
+def has_files(paths: Sequence[str], selection: Selection) -> bool:
+    """Whether there is anything to read at all, found without walking the whole tree."""
+    try:
+        return next(iter_files(paths, selection), None) is not None
+    except FileNotFoundError as error:
+        raise InvalidArgument(f"no such file or directory: {error}", field="paths") from None
+
+
+def run(
+    paths: Sequence[str],
+    options: Options,
+    snapshot: Callable[[], Snapshot],
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    read_stdin: Callable[[], bytes] | None = None,
+) -> CheckReport:
+    """List the files, then check them; the catalog is read only if there is a file to check."""
+    files = list_files(paths, options.selection)
+    if not files:
+        return empty_report(options)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, len(files))
+
+    return check(snapshot(), files, options, on_file=step, read_stdin=read_stdin)
+
+
+def empty_report(options: Options) -> CheckReport:
+    return CheckReport(
+        as_of=options.as_of,
+        warn_within=options.warn_within,
+        fail_on=options.fail_on,
+        files_scanned=0,
+    )
+
+
+def check(
+    snapshot: Snapshot,
+    files: Sequence[tuple[str, Path | None]],
+    options: Options,
+    *,
+    on_file: Callable[[], None] | None = None,
+    read_stdin: Callable[[], bytes] | None = None,
+) -> CheckReport:
+    """Scan `files` (from `list_files`) and report on every reference, as of `options.as_of`."""
+    from catalog.check.classify import Classifier  # the resolver: only with files to read
+
+    matcher = matcher_for(snapshot, [d.model for d in options.deny])
+    classifier = Classifier(snapshot, options.as_of, options.warn_within)
+    deny = {name_key(d.model): d for d in options.deny}
+    findings: list[CheckFinding] = []
+    fixes: list[FileFix] = []
+    suppressed = scanned = 0
+    for display, path in files:
+        if on_file is not None:
+            on_file()
+        data = (read_stdin or _stdin)() if path is None else _read(path)
+        if data is None or is_binary(data):
+            continue
+        scanned += 1
+        text, codec = decode(data)
+        edits: dict[int, Edit] = {}  # index in findings -> its edit
+        own = _own_config(display, text)
+        for region in regions(display, text):
+            for candidate in matcher.candidates(region.text):
+                if own is not None and own[0] <= candidate.start < own[1]:
+                    continue
+                finding, edit = _finding(
+                    display, text, region, candidate, classifier, deny, options
+                )
+                if finding is None:
+                    continue
+                if finding == "suppressed":
+                    suppressed += 1
+                    continue
+                assert isinstance(finding, CheckFinding)
+                if finding.level is FindingLevel.ok and not options.show_ok:
+                    continue
+                if edit is not None:
+                    edits[len(findings)] = edit
+                findings.append(finding)
+        if options.fix and edits and path is not None:
+            written = not options.dry_run
+            fixed, applied = apply_edits(
+                display, path, text, codec, list(edits.values()), write=written
+            )
+            if fixed is not None:
+                fixes.append(fixed)
+            for index, edit in edits.items():
+                if written and edit.start in applied:
+                    findings[index] = findings[index].model_copy(update={"fixed": True})
+    counts = Counter(f.level.value for f in findings)
+    threshold = options.fail_on.threshold
+    failed = threshold is not None and any(
+        f.level.severity >= threshold and not f.fixed for f in findings
+    )
+    return CheckReport(
+        as_of=options.as_of,
+        warn_within=options.warn_within,
+        fail_on=options.fail_on,
+        catalog_revision=snapshot.revision,
+        files_scanned=scanned,
+        findings=findings,
+        suppressed=suppressed,
+        counts=dict(sorted(counts.items())),
+        fixes=fixes,
+        failed=failed,
+    )
+
+
+_OWN_TABLE = re.compile(r"^\[tool\.model-catalog\][^\n]*$", re.MULTILINE)
+_NEXT_TABLE = re.compile(r"^\[", re.MULTILINE)
+
+
+def _own_config(display: str, text: str) -> tuple[int, int] | None:
+    """The `[tool.model-catalog]` table of a pyproject.toml: the check's own deny list is no use."""
+    if not display.endswith("pyproject.toml"):
+        return None
+    header = _OWN_TABLE.search(text)
+    if header is None:
+        return None
+    following = _NEXT_TABLE.search(text, header.end())
+    return header.start(), following.start() if following else len(text)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _stdin() -> bytes:
+    return sys.stdin.buffer.read()
+
+
+def _ordinary(name: str) -> bool:
+    """A name that is also a word (`command`, `jamba`) or too short to stand alone (`o1`)."""
+    return name.isalpha() or len(name) <= 3
+
+
+def _finding(
+    display: str,
+    file_text: str,
+    region: Region,
+    candidate: Token,
+    classifier: Classifier,
+    deny: dict[str, Deny],
+    options: Options,
+) -> tuple[CheckFinding | str | None, Edit | None]:
+    text = region.text
+    start, end = candidate.start, candidate.end
+    line_start = text.rfind("\n", 0, start) + 1
+    if candidate.form is None and _ordinary(candidate.name):
+        before = text[start - 1] if start else ""
+        quoted = before in QUOTES and text[end : end + 1] == before
+        if not quoted and not MODEL_KEY.search(text, line_start, start):
+            return None, None
+    provider = candidate.form.provider if candidate.form else None
+    reading = classifier.read(candidate.name, provider)
+    rule = deny.get(name_key(candidate.name)) or (
+        deny.get(name_key(reading.asked)) if reading is not None else None
+    )
+    if reading is None and rule is None:
+        return None, None
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    if SUPPRESS in text[line_start:line_end] or _suppressed_above(text, line_start):
+        return "suppressed", None
+    line = text.count("\n", 0, start) + 1
+    column = start - line_start + 1
+    finding = _make(display, region, candidate, reading, rule, line, column)
+    raw_start = region.to_raw(start) if region.to_raw else start
+    if region.to_raw is not None and raw_start is not None:
+        file_line_start = file_text.rfind("\n", 0, raw_start) + 1
+        finding = finding.model_copy(
+            update={
+                "file_line": file_text.count("\n", 0, raw_start) + 1,
+                "file_column": raw_start - file_line_start + 1,
+            }
+        )
+    edit = None
+    if (
+        options.fix
+        and reading is not None
+        and rule is None
+        and reading.level is FindingLevel.retired
+        and reading.fix is not None
+    ):
+        form = candidate.form
+        new = (
+            candidate.token[: form.start] + reading.fix + candidate.token[form.end :]
+            if form is not None
+            else reading.fix
+        )
+        if raw_start is not None and new != candidate.token:
+            edit = Edit(raw_start, raw_start + len(candidate.token), candidate.token, new)
+    return finding, edit
+
+
+def _suppressed_above(text: str, line_start: int) -> bool:
+    """The line above is a comment of its own that says `model-catalog: ignore`."""
+    if line_start == 0:
+        return False
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start]
+    at = previous.find(SUPPRESS)
+    return at >= 0 and not any(ch.isalnum() for ch in previous[:at])
+
+
+def _make(
+    display: str,
+    region: Region,
+    candidate: Token,
+    reading: Reading | None,
+    rule: Deny | None,
+    line: int,
+    column: int,
+) -> CheckFinding:
+    common = {
+        "path": display,
+        "line": line,
+        "column": column,
+        "end_column": column + len(candidate.token),
+        "cell": region.cell,
+        "text": candidate.token,
+        "name": candidate.name,
+        "form": candidate.form.label if candidate.form else None,
+    }
+    if reading is None:
+        assert rule is not None
+        return CheckFinding(
+            **common,
+            level=FindingLevel.denied,
+            status=ResolutionStatus.unknown,
+            message=f"{candidate.name} is on this project's deny list: {rule.message}",
+        )
+    level, message = reading.level, reading.message
+    if rule is not None:
+        level, message = FindingLevel.denied, f"{rule.message} ({reading.message})"
+    return CheckFinding(
+        **common,
+        level=level,
+        status=reading.status,
+        rule=reading.rule,
+        model=reading.asked,
+        provider=reading.provider,
+        serving_mode=reading.serving_mode,
+        task=reading.task,
+        endpoint_name=reading.endpoint_name,
+        retired_from=reading.retired_from,
+        retires_on=reading.retires_on,
+        retires_meaning=reading.retires_meaning,
+        deprecated_on=reading.deprecated_on,
+        replacement=reading.replacement,
+        message=message,
+        fix=(
+            candidate.token[: candidate.form.start]
+            + reading.fix
+            + candidate.token[candidate.form.end :]
+            if reading.fix and candidate.form
+            else reading.fix
+        ),
+        fix_note=reading.fix_note,
+    )

@@ -1,0 +1,205 @@
+"""Which files a check reads: the paths given, walked with `.gitignore` respected.
+
+`.gitignore` files are read with pathspec (git's own wildmatch rules) at every level of
+the walk. Vendored and tool directories are skipped by name, binary files by a NUL byte
+in their first block, and files larger than a limit; a file named explicitly is read
+unless an --exclude glob matches it (pre-commit names files one by one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "node_modules",
+        "bower_components",
+        "vendor",
+        "_vendor",
+        "third_party",
+        "site-packages",
+        ".ipynb_checkpoints",
+    }
+)
+BINARY_SUFFIXES = frozenset(
+    [
+        ".pyc",
+        ".pyo",
+        ".so",
+        ".dll",
+        ".dylib",
+        ".exe",
+        ".o",
+        ".a",
+        ".class",
+        ".jar",
+        ".whl",
+        ".egg",
+        ".zip",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".zst",
+        ".tar",
+        ".7z",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".bmp",
+        ".ico",
+        ".webp",
+        ".pdf",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".mp3",
+        ".mp4",
+        ".mov",
+        ".wav",
+        ".sqlite",
+        ".sqlite3",
+        ".db",
+        ".parquet",
+        ".pkl",
+        ".pickle",
+        ".npy",
+        ".npz",
+        ".pt",
+        ".bin",
+        ".onnx",
+        ".safetensors",
+    ]
+)
+MAX_BYTES = 2_000_000
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Globs (gitignore syntax, relative to the path given) that narrow the walk."""
+
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    max_bytes: int = MAX_BYTES
+    _include: pathspec.GitIgnoreSpec | None = field(default=None, init=False)
+    _exclude: pathspec.GitIgnoreSpec | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.include:
+            object.__setattr__(self, "_include", _spec(self.include))
+        if self.exclude:
+            object.__setattr__(self, "_exclude", _spec(self.exclude))
+
+    def excluded(self, relative: str, is_dir: bool) -> bool:
+        probe = relative + "/" if is_dir else relative
+        return self._exclude is not None and self._exclude.match_file(probe)
+
+    def included(self, relative: str) -> bool:
+        return self._include is None or self._include.match_file(relative)
+
+
+def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[tuple[str, Path | None]]:
+    """(display path, file) for every file to read; `-` yields (`-`, None) for stdin."""
+    for given in paths:
+        if given == STDIN:
+            yield STDIN, None
+            continue
+        root = Path(given)
+        if root.is_file():
+            relative = root.as_posix().removeprefix("./")
+            # pre-commit names files one by one: the project's excludes still apply to them
+            if not selection.excluded(relative, False) and selection.included(relative):
+                yield given, root
+        elif root.is_dir():
+            yield from _walk(root, selection)
+        else:
+            raise FileNotFoundError(given)
+
+
+def _walk(root: Path, selection: Selection) -> Iterator[tuple[str, Path]]:
+    stack: list[tuple[Path, str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]]] = [(root, "", ())]
+    while stack:
+        directory, relative_dir, ignores = stack.pop()
+        ignore_file = directory / ".gitignore"
+        if ignore_file.is_file():
+            try:
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = []
+            ignores = (*ignores, (relative_dir, _spec(lines)))
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            relative = f"{relative_dir}{entry.name}"
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in SKIPPED_DIRS or _ignored(ignores, relative, True):
+                    continue
+                if selection.excluded(relative, True):
+                    continue
+                subdirs.append((Path(entry.path), relative + "/", ignores))
+            elif is_file:
+                if os.path.splitext(entry.name)[1].lower() in BINARY_SUFFIXES:
+                    continue
+                if _ignored(ignores, relative, False) or selection.excluded(relative, False):
+                    continue
+                if not selection.included(relative):
+                    continue
+                try:
+                    if entry.stat().st_size > selection.max_bytes:
+                        continue
+                except OSError:
+                    continue
+                yield (
+                    os.path.join(str(root), relative) if str(root) != "." else relative,
+                    Path(entry.path),
+                )
+        stack.extend(reversed(subdirs))
+
+
+def _ignored(
+    ignores: tuple[tuple[str, pathspec.GitIgnoreSpec], ...], relative: str, is_dir: bool
+) -> bool:
+    """Git's rule: the deepest .gitignore that says anything about the path decides."""
+    for base, spec in reversed(ignores):
+        if not relative.startswith(base):
+            continue
+        probe = relative[len(base) :] + ("/" if is_dir else "")
+        result = spec.check_file(probe)
+        if result.include is not None:
+            return bool(result.include)
+    return False
+
+
+def is_binary(head: bytes) -> bool:
+    return b"\x00" in head[:8192]
