@@ -440,3 +440,12 @@ def test_times_carry_their_zone_on_every_engine(api: Api) -> None:
     """RFC 3339 date-times, as the OpenAPI document promises (SQLite stores none)."""
     loaded_at = api.get("/v1/meta").json()["loaded_at"]
     assert loaded_at.endswith(("Z", "+00:00")), loaded_at
+
+
+def test_resolution_hints_speak_http_not_cli_flags(api: Api) -> None:
+    names = ["gpt-4o", "databricks-dbrx-instruct", "gpt-4o-2024-08-06", "claude-2.1", "gte-large"]
+    for as_of in ("2025-01-01", TODAY):
+        body = api.post("/v1/resolve", json={"models": names, "as_of": as_of}).json()
+        for result in body["data"]:
+            texts = [result["message"], *(w["message"] for w in result["warnings"])]
+            assert not any("--" in text for text in texts), texts

@@ -11,6 +11,7 @@ parsing, the costliest part of a cached answer.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 from collections.abc import Callable, Hashable
 
@@ -26,6 +27,7 @@ from catalog.library import Catalog
 
 REVISION_HEADER = "X-Catalog-Revision"
 JSON = "application/json"
+GZIP_LEVEL = 6  # the front door and GZipMiddleware compress alike
 
 
 class Answerer:
@@ -35,6 +37,7 @@ class Answerer:
         self.catalog = catalog
         self.cache = ResponseCache(settings.cache_entries)
         self.front = settings.front_cache
+        self.gzip_minimum_bytes = settings.gzip_minimum_bytes
         self.cache_control = f"public, max-age={settings.cache_max_age}"
 
     def answer(
@@ -64,6 +67,24 @@ class Answerer:
         revision = self.catalog.snapshot().revision
         found = self.cache.get(raw_key(scope, revision))
         return (found, revision) if found is not None else None
+
+    def gzipped(self, scope: Scope, revision: int, cached: Cached) -> Cached:
+        """The gzip variant of a cached answer, compressed on first use and kept beside it."""
+        if len(cached.body) < self.gzip_minimum_bytes:
+            return cached
+        key = (*raw_key(scope, revision), "gzip")
+        found = self.cache.get(key)
+        if found is None:
+            body = gzip.compress(cached.body, compresslevel=GZIP_LEVEL, mtime=0)
+            headers = (
+                (b"content-length", str(len(body)).encode()),
+                (b"content-encoding", b"gzip"),
+                (b"vary", b"Accept-Encoding"),
+                *cached.headers[1:],  # everything but the identity body's length
+            )
+            found = Cached(body, cached.etag, headers)
+            self.cache.put(key, found)
+        return found
 
     def not_modified_headers(self, etag: str, revision: int) -> list[tuple[bytes, bytes]]:
         return [

@@ -9,10 +9,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
-from catalog.api.answer import REVISION_HEADER, Answerer
+from catalog import __version__
+from catalog.api.answer import GZIP_LEVEL, REVISION_HEADER, Answerer
 from catalog.api.docs import install_docs
 from catalog.api.errors import install_error_handlers
 from catalog.api.front import CachedFront
+from catalog.api.head import HeadAsGet
 from catalog.api.limits import BodySizeLimit
 from catalog.api.observe import install_operations
 from catalog.api.refresh import refreshing
@@ -49,7 +51,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
 
     app = FastAPI(
         title="model-catalog",
-        version=_version(),
+        version=__version__,
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
@@ -65,7 +67,10 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     if settings.front_cache and settings.cache_entries > 0:
         app.add_middleware(CachedFront, answerer=app.state.answerer)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_bytes)
+    app.add_middleware(
+        GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=GZIP_LEVEL
+    )
+    app.add_middleware(HeadAsGet)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -76,12 +81,3 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
         )
     install_operations(app, catalog)  # outermost: sees every request's final status
     return app
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("model-catalog")
-    except PackageNotFoundError:
-        return "0"

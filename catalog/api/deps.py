@@ -43,7 +43,10 @@ AsOf = Annotated[
 Provider = Annotated[str | None, Query(description="Provider slug or name.", examples=["openai"])]
 TaskParam = Annotated[
     str | None,
-    Query(description="chat, completions or embeddings (or llm/v1/<task>).", examples=["chat"]),
+    Query(
+        description="chat, completions or embeddings; the endpoint type (`llm/v1/chat`) works too.",
+        examples=["chat"],
+    ),
 ]
 ServingModeParam = Annotated[
     str | None,

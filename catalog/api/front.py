@@ -1,8 +1,9 @@
 """The front door: a repeated GET is answered from cached bytes before routing.
 
 Routing and FastAPI's parameter parsing cost more than everything else in a cached answer;
-a request seen before at this revision skips both. Anything not in the cache (a first
-request, an error, a POST) goes on to the routes, which fill the cache.
+a request seen before at this revision skips both, and a client that accepts gzip gets the
+body compressed once, not once per request. Anything not in the cache (a first request, an
+error, a POST) goes on to the routes, which fill the cache.
 """
 
 from __future__ import annotations
@@ -35,14 +36,19 @@ class CachedFront:
             await self.app(scope, receive, send)
             return
         cached, revision = found
-        if_none_match = next(
-            (v.decode("latin-1") for k, v in scope["headers"] if k == b"if-none-match"), None
-        )
+        if_none_match = accept_encoding = None
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                if_none_match = value.decode("latin-1")
+            elif name == b"accept-encoding":
+                accept_encoding = value
         if matches(if_none_match, cached.etag):
             headers = self.answerer.not_modified_headers(cached.etag, revision)
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
+        if accept_encoding is not None and b"gzip" in accept_encoding:
+            cached = self.answerer.gzipped(scope, revision, cached)
         # a copy: middleware outside (gzip's Vary) edits the header list it is sent
         headers = list(cached.headers)
         await send({"type": "http.response.start", "status": 200, "headers": headers})

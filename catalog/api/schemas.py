@@ -81,7 +81,9 @@ class ResolveBatch(BaseModel):
     )
 
     models: list[str] = Field(description="Names as code writes them; at most 1,000.")
-    task: str | None = Field(None, description="chat, completions or embeddings.")
+    task: str | None = Field(
+        None, description="chat, completions or embeddings (or `llm/v1/chat` and so on)."
+    )
     serving_mode: str | None = Field(
         None, description="pay_per_token, provisioned_throughput or external."
     )

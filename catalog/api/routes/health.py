@@ -12,11 +12,11 @@ from catalog.api.schemas import ErrorBody, Liveness
 from catalog.library import Catalog
 from catalog.schemas import CatalogMeta, Health
 
-router = APIRouter(tags=["health"])
+router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.get("/healthz", response_model=Liveness)
+@router.get("/healthz", response_model=Liveness, tags=["health"])
 async def healthz() -> Response:
     """The process is up; touches no database."""
     return Response(Liveness().model_dump_json(), media_type="application/json", headers=NO_STORE)
@@ -25,6 +25,7 @@ async def healthz() -> Response:
 @router.get(
     "/readyz",
     response_model=Health,
+    tags=["health"],
     responses={503: {"model": ErrorBody, "description": "Not ready; the message says why."}},
 )
 async def readyz(catalog: CatalogDep) -> Response:
