@@ -229,3 +229,25 @@ def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Path) -> None:
         assert b'"status"' in reply and b"Traceback" not in reply
         # uvicorn drains, then ends by the signal it got (exit status -SIGTERM), or 0
         assert api.process.wait(timeout=15) in (0, -signal.SIGTERM)
+
+
+def test_metrics_sum_over_workers_with_a_multiprocess_directory(tmp_path: Path) -> None:
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"), PROMETHEUS_MULTIPROC_DIR=str(directory))
+    with server("--workers", "2", env=env) as api, httpx.Client(timeout=10) as client:
+        for _ in range(40):  # new connections: both workers get some
+            client.get(f"{api.base}{DBRX}", headers={"Connection": "close"})
+        scrapes = [client.get(f"{api.base}/metrics").text for _ in range(4)]
+    totals = set()
+    for text in scrapes:
+        total = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("model_catalog_http_requests_total{")
+            and 'route="/v1/models/{name:path}"' in line
+        )
+        totals.add(total)
+        assert "model_catalog_snapshot_revision{" in text and 'pid="' in text
+    # whichever worker answers the scrape, the count is the sum over both
+    assert totals == {40.0}, totals
