@@ -96,6 +96,8 @@ def lookup_statements(seeded_url: str) -> Iterator[tuple[Engine, list[tuple[str,
     catalog.resolve("no-such-model")
     catalog.models(provider="openai", task="chat")
     catalog.providers()
+    catalog.deprecations(as_of="2026-01-01")
+    catalog.health()  # what /readyz asks, as often as the probes come
     event.remove(catalog.engine, "before_cursor_execute", record)
     yield catalog.engine, sent
     catalog.close()
