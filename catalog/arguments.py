@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Iterable
 
-from catalog.core.names import name_key
+from catalog.core.lifecycle import date_problem
+from catalog.core.names import name_key, name_problem
 from catalog.core.records import ProviderRec, PublisherRec
 from catalog.core.snapshot import Snapshot
 from catalog.errors import InvalidArgument
@@ -21,9 +23,41 @@ def _close(value: str, known: list[str]) -> list[str]:
     return difflib.get_close_matches(name_key(value), known, n=3, cutoff=0.6)
 
 
+def _text(value: object, field: str, expected: str = "text") -> str:
+    """`value` if it is a string; a library caller passing `5` gets an error naming the field."""
+    if not isinstance(value, str):
+        raise InvalidArgument(
+            f"{field} must be {expected}, not {type(value).__name__} {value!r:.40}", field=field
+        )
+    return value
+
+
+def parse_name(value: object, *, field: str = "name") -> str:
+    """A name to look up: text, at most `MAX_NAME_LENGTH` long, no control characters."""
+    name = _text(value, field)
+    problem = name_problem(name)
+    if problem is None and not name_key(name):
+        problem = "a name needs at least one letter or digit"
+    if problem is not None:
+        raise InvalidArgument(problem, field=field)
+    return name
+
+
+def parse_names(values: object) -> list[str]:
+    """A list of names; a single string is refused rather than resolved letter by letter."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidArgument(
+            f"names must be a list of names, not {type(values).__name__}; "
+            "for one name use resolve()",
+            field="names",
+        )
+    return [parse_name(value, field="names") for value in values]
+
+
 def parse_task(value: str | Task | None) -> Task | None:
     if value is None or isinstance(value, Task):
         return value
+    value = _text(value, "task")
     text = value.strip().lower().removeprefix("llm/v1/")
     try:
         return Task(text)
@@ -37,6 +71,7 @@ def parse_task(value: str | Task | None) -> Task | None:
 def parse_mode(value: str | ServingMode | None) -> ServingMode | None:
     if value is None or isinstance(value, ServingMode):
         return value
+    value = _text(value, "serving_mode")
     text = value.strip().lower().replace("-", "_")
     try:
         return ServingMode(text)
@@ -50,6 +85,7 @@ def parse_mode(value: str | ServingMode | None) -> ServingMode | None:
 def parse_status(value: str | OfferingStatus | None) -> OfferingStatus | None:
     if value is None or isinstance(value, OfferingStatus):
         return value
+    value = _text(value, "status")
     try:
         return OfferingStatus(value.strip().lower())
     except ValueError:
@@ -60,25 +96,33 @@ def parse_status(value: str | OfferingStatus | None) -> OfferingStatus | None:
 
 
 def parse_date(value: str | dt.date | None, *, field: str = "as_of") -> dt.date:
-    """A date, `today` when absent; a datetime is cut to its date."""
+    """A date, `today` when absent; a datetime is cut to its date; within computable dates."""
     if value is None:
         return dt.date.today()
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    if text.lower() == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidArgument(f"not a date: {value!r}; expected YYYY-MM-DD", field=field) from None
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = _text(value, field, "a date or YYYY-MM-DD text").strip()
+        if text.lower() == "today":
+            return dt.date.today()
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise InvalidArgument(
+                f"not a date: {value!r}; expected YYYY-MM-DD", field=field
+            ) from None
+    problem = date_problem(day)
+    if problem is not None:
+        raise InvalidArgument(problem, field=field)
+    return day
 
 
 def parse_provider(snapshot: Snapshot, value: str | None) -> ProviderRec | None:
     if value is None:
         return None
+    value = _text(value, "provider")
     provider = snapshot.provider_by_key.get(name_key(value))
     if provider is None:
         raise InvalidArgument(
@@ -92,6 +136,7 @@ def parse_provider(snapshot: Snapshot, value: str | None) -> ProviderRec | None:
 def parse_publisher(snapshot: Snapshot, value: str | None) -> PublisherRec | None:
     if value is None:
         return None
+    value = _text(value, "publisher")
     publisher = snapshot.publisher_by_key.get(name_key(value))
     if publisher is None:
         raise InvalidArgument(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from catalog.errors import InvalidArgument
+
 DATABASE_URL_VARIABLE = "MODEL_CATALOG_DATABASE_URL"
 # Read by the API (catalog.api.settings); set by `model-catalog serve` for its workers.
 RELOAD_SECONDS_VARIABLE = "MODEL_CATALOG_RELOAD_SECONDS"
@@ -16,21 +18,61 @@ MAX_BODY_VARIABLE = "MODEL_CATALOG_MAX_BODY_BYTES"
 ACCESS_LOG_VARIABLE = "MODEL_CATALOG_ACCESS_LOG"  # 1: the API logs each request (serve sets it)
 CACHE_ENTRIES_VARIABLE = "MODEL_CATALOG_RESPONSE_CACHE_ENTRIES"  # 0 turns the cache off
 FRONT_CACHE_VARIABLE = "MODEL_CATALOG_FRONT_CACHE"  # 0: every request goes through routing
+CONNECT_TIMEOUT_VARIABLE = "MODEL_CATALOG_CONNECT_TIMEOUT"
+STATEMENT_TIMEOUT_VARIABLE = "MODEL_CATALOG_STATEMENT_TIMEOUT"
+DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds to open a connection
+DEFAULT_STATEMENT_TIMEOUT = 60.0  # seconds per statement, or waiting for a lock
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the catalog waits on a database before it says so, in seconds."""
+
+    connect: float = DEFAULT_CONNECT_TIMEOUT
+    statement: float = DEFAULT_STATEMENT_TIMEOUT
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     embedded: bool  # the default SQLite file, which the catalog creates, migrates and seeds itself
+    timeouts: Timeouts = Timeouts()
 
 
 def embedded_database_path() -> Path:
     return Path(user_data_dir("model-catalog", appauthor=False)) / "catalog.sqlite3"
 
 
+def _seconds(variable: str, default: float) -> float:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86_400:
+        raise InvalidArgument(
+            f"{variable} must be a number of seconds between 0 and 86400, not {text!r}",
+            field=variable,
+        )
+    return value
+
+
+def load_timeouts() -> Timeouts:
+    """`MODEL_CATALOG_CONNECT_TIMEOUT` and `MODEL_CATALOG_STATEMENT_TIMEOUT`, else the defaults."""
+    return Timeouts(
+        connect=_seconds(CONNECT_TIMEOUT_VARIABLE, DEFAULT_CONNECT_TIMEOUT),
+        statement=_seconds(STATEMENT_TIMEOUT_VARIABLE, DEFAULT_STATEMENT_TIMEOUT),
+    )
+
+
 def load_settings(url: str | None = None) -> Settings:
     """An explicit URL wins, then `MODEL_CATALOG_DATABASE_URL`, then the embedded SQLite file."""
     chosen = url or os.environ.get(DATABASE_URL_VARIABLE) or None
+    timeouts = load_timeouts()
     if chosen:
-        return Settings(database_url=chosen, embedded=False)
-    return Settings(database_url=f"sqlite:///{embedded_database_path()}", embedded=True)
+        return Settings(database_url=chosen, embedded=False, timeouts=timeouts)
+    return Settings(
+        database_url=f"sqlite:///{embedded_database_path()}", embedded=True, timeouts=timeouts
+    )

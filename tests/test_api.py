@@ -449,3 +449,28 @@ def test_resolution_hints_speak_http_not_cli_flags(api: Api) -> None:
         for result in body["data"]:
             texts = [result["message"], *(w["message"] for w in result["warnings"])]
             assert not any("--" in text for text in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "payload", "parameter"),
+    [
+        ("GET", "/v1/resolve?model=gpt%01x", None, "model"),
+        ("GET", "/v1/resolve?model=---", None, "model"),
+        ("GET", "/v1/models/a%02b", None, "name"),
+        ("GET", "/v1/models?q=%00", None, "q"),
+        ("POST", "/v1/resolve", {"models": ["gpt-4o", "bad\u0003"]}, "models"),
+    ],
+)
+def test_hostile_names_are_400_naming_the_http_parameter(
+    api: Api, method: str, url: str, payload: object, parameter: str
+) -> None:
+    response = api.request(method, url, json=payload)
+    assert response.status_code == 400
+    assert error_of(response)["parameter"] == parameter
+
+
+def test_an_overlong_name_is_400_naming_the_limit(api: Api) -> None:
+    response = api.get("/v1/resolve", params={"model": "x" * 5000})
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["parameter"] == "model" and "512" in error["message"]

@@ -401,3 +401,14 @@ def test_the_front_door_compresses_a_large_answer_once(catalog: Catalog) -> None
     assert sum(1 for key in cache._entries if key[-1] == "gzip") == 1
     plain = api.get(url, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.json() == answers[0].json()
+
+
+def test_the_cache_is_bounded_in_bytes_too(catalog: Catalog) -> None:
+    api = make_api(catalog, cache_bytes=80_000)
+    cache = api.app.state.answerer.cache
+    for name in ("gpt-4o", "gpt-4", "o1", "claude-2.1", "dbrx", "gte-large", "davinci-002"):
+        api.get("/v1/resolve", params={"model": name})
+    assert 0 < cache.size <= 80_000
+    assert cache.size == sum(len(entry.body) for entry in cache._entries.values())
+    api.get("/v1/models", params={"limit": 1000})  # 180 kB: more than an eighth of the budget
+    assert all(len(entry.body) <= 10_000 for entry in cache._entries.values())

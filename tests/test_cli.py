@@ -216,8 +216,8 @@ def test_a_database_url_nothing_can_open_is_a_usage_error(
     code, _, err = run(capsys, "models", "--database-url", "bogus://x")
     assert code == 2
     assert err.strip() == (
-        "model-catalog: error: cannot use database URL 'bogus://x': "
-        "Can't load plugin: sqlalchemy.dialects:bogus"
+        "model-catalog: error: unsupported database 'bogus' in 'bogus://x': "
+        "use sqlite:///PATH or postgresql://USER@HOST/DATABASE"
     )
 
 

@@ -35,7 +35,7 @@ class Answerer:
 
     def __init__(self, catalog: Catalog, settings: ApiSettings) -> None:
         self.catalog = catalog
-        self.cache = ResponseCache(settings.cache_entries)
+        self.cache = ResponseCache(settings.cache_entries, settings.cache_bytes)
         self.front = settings.front_cache
         self.gzip_minimum_bytes = settings.gzip_minimum_bytes
         self.cache_control = f"public, max-age={settings.cache_max_age}"

@@ -1,4 +1,5 @@
-"""A bounded LRU of response bodies, keyed by (catalog revision, request)."""
+"""A bounded LRU of response bodies, keyed by (catalog revision, request), bounded in
+entries and in bytes."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ class Cached(NamedTuple):
 class ResponseCache:
     """Bodies are immutable per revision, so an entry never goes stale: it only ages out."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes  # bodies vary from 100 B to MiBs (a batch of 1,000 names)
+        self.size = 0
         self._entries: OrderedDict[Hashable, Cached] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -37,13 +40,17 @@ class ResponseCache:
             return found
 
     def put(self, key: Hashable, value: Cached) -> None:
-        if self.max_entries <= 0:
-            return
+        if self.max_entries <= 0 or len(value.body) > self.max_bytes // 8:
+            return  # one answer may not push out most of the others
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self.size += len(value.body)
+            while len(self._entries) > self.max_entries or self.size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.size -= len(evicted.body)
 
     def __len__(self) -> int:
         return len(self._entries)

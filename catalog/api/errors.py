@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,6 +40,16 @@ class PayloadTooLarge(CatalogError):
 
     exit_code = 2
     http_status = 413
+
+
+@contextmanager
+def named_as(**parameters: str) -> Iterator[None]:
+    """Name a library argument as this route's parameter (`name` -> `model`) in its errors."""
+    try:
+        yield
+    except CatalogError as error:
+        error.field = parameters.get(error.field or "", error.field)
+        raise
 
 
 def error_response(

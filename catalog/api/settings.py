@@ -26,6 +26,7 @@ class ApiSettings:
     max_body_bytes: int = 1_048_576  # a bigger request body is refused with 413
     max_batch: int = 1_000  # names in one POST /v1/resolve
     cache_entries: int = 4_096  # response bodies kept per worker (bounded LRU); 0: none
+    cache_bytes: int = 64 * 1024 * 1024  # and at most this many body bytes per worker
     front_cache: bool = True  # answer a repeated GET from the cache before routing
     cache_max_age: int = 60  # seconds a client or proxy may reuse an answer unasked
     gzip_minimum_bytes: int = 1_024

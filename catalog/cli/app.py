@@ -14,7 +14,9 @@ import typer
 
 from catalog.cli import check, deprecations, load, queries, resolve, serve
 from catalog.cli.db import db_app
+from catalog.cli.render import say
 from catalog.errors import CatalogError
+from catalog.redact import redact
 
 app = typer.Typer(
     name="model-catalog",
@@ -41,25 +43,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="model-catalog", standalone_mode=False)
     except CatalogError as error:
-        typer.echo(f"model-catalog: error: {error.message}", err=True)
+        say(f"model-catalog: error: {redact(error.message)}", err=True)
         return error.exit_code
     except typer.Exit as error:
         return error.exit_code
     except typer.Abort:
-        typer.echo("model-catalog: aborted", err=True)
+        say("model-catalog: aborted", err=True)
         return 130
     except typer.TyperException as error:
         context = getattr(error, "ctx", None)
         if type(error).__name__ == "NoArgsIsHelpError" and context is not None:
-            typer.echo(context.get_help())
+            say(context.get_help())
         else:
-            typer.echo(f"model-catalog: error: {error.format_message()}", err=True)
+            say(f"model-catalog: error: {error.format_message()}", err=True)
         return error.exit_code
     except Exception as error:  # a bug or an unforeseen failure: one line, never a traceback
         if os.environ.get("MODEL_CATALOG_DEBUG"):
             raise
-        first_line = (str(error).strip().splitlines() or [""])[0]
-        typer.echo(
+        first_line = redact((str(error).strip().splitlines() or [""])[0])
+        say(
             f"model-catalog: unexpected error: {type(error).__name__}: {first_line} "
             "(set MODEL_CATALOG_DEBUG=1 for the traceback)",
             err=True,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from catalog.cli.options import AsJson, DatabaseUrl, open_catalog, print_json
+from catalog.cli.render import say
 
 db_app = typer.Typer(help="Manage the catalog database's schema.", no_args_is_help=True)
 
@@ -18,7 +19,7 @@ def db_upgrade(
 ) -> None:
     """Migrate the schema up to REVISION (default: head)."""
     status = open_catalog(database_url, prepare=False).upgrade(revision)
-    typer.echo(f"schema at {status.current}")
+    say(f"schema at {status.current}")
 
 
 @db_app.command("downgrade")
@@ -28,7 +29,7 @@ def db_downgrade(
 ) -> None:
     """Migrate the schema down to REVISION."""
     status = open_catalog(database_url, prepare=False).downgrade(revision)
-    typer.echo(f"schema at {status.current or 'base'}")
+    say(f"schema at {status.current or 'base'}")
 
 
 @db_app.command("current")
@@ -39,4 +40,4 @@ def db_current(database_url: DatabaseUrl = None, as_json: AsJson = False) -> Non
         print_json(status)
         return
     state = "up to date" if status.up_to_date else "behind: run `model-catalog db upgrade`"
-    typer.echo(f"schema at {status.current or 'base'} (head {status.head}): {state}")
+    say(f"schema at {status.current or 'base'} (head {status.head}): {state}")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from catalog.cli.options import AsJson, AsOf, DatabaseUrl, ProviderOpt, open_catalog, print_json
-from catalog.cli.render import deprecation_row, table
+from catalog.cli.render import deprecation_row, say, table
 from catalog.core.lifecycle import RETIRES_SOON_DAYS
 from catalog.core.words import plural
 
@@ -30,7 +30,7 @@ def deprecations(
         print_json(found)
         return
     if not found:
-        typer.echo(f"nothing retired or retiring within {plural(within_days, 'day')}")
+        say(f"nothing retired or retiring within {plural(within_days, 'day')}")
         return
     headers = ["MODEL", "PROVIDER", "MODE", "TASK", "STATUS", "RETIREMENT", "WHEN", "REPLACED BY"]
-    typer.echo(table(headers, [deprecation_row(d) for d in found]))
+    say(table(headers, [deprecation_row(d) for d in found]))

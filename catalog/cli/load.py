@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from catalog.cli.options import AsJson, DatabaseUrl, open_catalog, print_json
+from catalog.cli.render import say
 
 
 def load(
@@ -24,5 +25,5 @@ def load(
         print_json(report)
         return
     for change in report.changes:
-        typer.echo(change.description)
-    typer.echo(report.summary)
+        say(change.description)
+    say(report.summary)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from catalog.cli.render import say
+
 if TYPE_CHECKING:
     from catalog.library import Catalog
 
@@ -41,7 +43,7 @@ def print_json(value: Any) -> None:
         text = value.model_dump_json(indent=2)
     else:
         text = TypeAdapter(type(value)).dump_json(value, indent=2).decode()
-    typer.echo(text)
+    say(text, as_json=True)
 
 
 def open_catalog(database_url: str | None, *, prepare: bool = True) -> Catalog:

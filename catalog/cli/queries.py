@@ -16,7 +16,7 @@ from catalog.cli.options import (
     open_catalog,
     print_json,
 )
-from catalog.cli.render import mode_label, replacement_phrase, status_phrase, table
+from catalog.cli.render import mode_label, replacement_phrase, say, status_phrase, table
 from catalog.core.words import plural
 
 
@@ -62,13 +62,11 @@ def models(
         for offering in model.offerings
     ]
     if not rows:
-        typer.echo("no models match")
+        say("no models match")
         return
-    typer.echo(
-        table(["MODEL", "PROVIDER", "MODE", "TASK", "ENDPOINT", "STATUS", "REPLACED BY"], rows)
-    )
+    say(table(["MODEL", "PROVIDER", "MODE", "TASK", "ENDPOINT", "STATUS", "REPLACED BY"], rows))
     count = len(found)
-    typer.echo(f"\n{plural(count, 'model')}, {plural(len(rows), 'offering')}")
+    say(f"\n{plural(count, 'model')}, {plural(len(rows), 'offering')}")
 
 
 def show(
@@ -82,36 +80,36 @@ def show(
     if as_json:
         print_json(model)
         return
-    typer.echo(
+    say(
         f"{model.name}  (publisher {model.publisher}"
         + (f", architecture {model.architecture}" if model.architecture else "")
         + ")"
     )
     if model.aliases:
-        typer.echo("aliases: " + ", ".join(a.name for a in model.aliases))
+        say("aliases: " + ", ".join(a.name for a in model.aliases))
     for note in (model.license, model.notes):
         if note:
-            typer.echo(note)
+            say(note)
     for offering in model.offerings:
         where = f"{offering.provider} {mode_label(offering.serving_mode)} {offering.task}"
         endpoint = f" endpoint {offering.endpoint_name}" if offering.endpoint_name else ""
-        typer.echo(f"- {where}{endpoint}: {status_phrase(offering)}")
+        say(f"- {where}{endpoint}: {status_phrase(offering)}")
         life = offering.lifecycle
         if life.retires is not None:
             verified = "" if life.retires.source.verified else " [unverified]"
-            typer.echo(
+            say(
                 f"    {life.retires.meaning} {life.retires.on} ({life.retires.source.key}"
                 f"{verified})"
             )
         for report in life.also_reported:
-            typer.echo(
+            say(
                 f"    also reported: {report.meaning} {report.on} ({report.source.key})"
                 + (f": {report.note}" if report.note else "")
             )
         if offering.replaced_by:
-            typer.echo(f"    replaced by {replacement_phrase(offering)}")
+            say(f"    replaced by {replacement_phrase(offering)}")
         if offering.notes:
-            typer.echo(f"    {offering.notes}")
+            say(f"    {offering.notes}")
 
 
 def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:
@@ -120,7 +118,7 @@ def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None
     if as_json:
         print_json(found)
         return
-    typer.echo(
+    say(
         table(
             ["PROVIDER", "NAME", "CONFIG", "MODELS", "CUSTOM MODELS"],
             [
@@ -143,7 +141,7 @@ def architectures(database_url: DatabaseUrl = None, as_json: AsJson = False) -> 
     if as_json:
         print_json(found)
         return
-    typer.echo(
+    say(
         table(
             ["ARCHITECTURE", "PUBLISHER", "TASKS", "LICENSE"],
             [[a.name, a.publisher, ", ".join(a.tasks), a.license or ""] for a in found],

@@ -133,3 +133,32 @@ def deprecation_row(deprecation: Deprecation) -> list[str]:
         when,
         replacement,
     ]
+
+
+def _escapes(*, as_json: bool) -> dict[int, str]:
+    """Characters a terminal would act on rather than show: C0/C1 controls (ESC starts colour
+    and cursor sequences), DEL, and the invisible format and bidi controls that reorder text.
+    In JSON every escape is `\\uXXXX`, which a JSON reader turns back into the character."""
+    codes = [*range(0x20), 0x7F, *range(0x80, 0xA0), 0xAD, *range(0x200B, 0x2010)]
+    codes += [*range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
+    return {
+        code: (f"\\x{code:02x}" if code < 0x100 and not as_json else f"\\u{code:04x}")
+        for code in codes
+        if chr(code) not in "\n\t"
+    }
+
+
+_ESCAPES = _escapes(as_json=False)
+_JSON_ESCAPES = _escapes(as_json=True)
+
+
+def terminal_safe(text: str, *, as_json: bool = False) -> str:
+    """`text` with every control character shown as an escape, never acted on."""
+    return text.translate(_JSON_ESCAPES if as_json else _ESCAPES)
+
+
+def say(text: str = "", *, err: bool = False, as_json: bool = False) -> None:
+    """Print for a person or a tool: a name holding `\\x1b[2J` is shown, not obeyed."""
+    import typer
+
+    typer.echo(terminal_safe(text, as_json=as_json), err=err)

@@ -16,7 +16,7 @@ from catalog.cli.options import (
     open_catalog,
     print_json,
 )
-from catalog.cli.render import resolution_lines
+from catalog.cli.render import resolution_lines, say
 
 
 def resolve(
@@ -37,5 +37,5 @@ def resolve(
     if as_json:
         print_json(result)
     else:
-        typer.echo("\n".join(resolution_lines(result)))
+        say("\n".join(resolution_lines(result)))
     return 0 if result.status is ResolutionStatus.ok else 1

@@ -8,6 +8,19 @@ from catalog.core.records import OfferingRec
 from catalog.vocabulary import DateMeaning, LifecycleBasis, OfferingStatus
 
 ONE_DAY = dt.timedelta(days=1)
+# Dates the catalog computes with: far enough from `date.min`/`date.max` that a day after a
+# last day, or any window of up to a thousand years, never overflows.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def date_problem(day: dt.date) -> str | None:
+    """Why `day` is outside the dates the catalog computes with, or None."""
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return None
+    return (
+        f"date {day.isoformat()} is outside {EARLIEST_DATE.isoformat()}..{LATEST_DATE.isoformat()}"
+    )
 
 
 def retired_from(offering: OfferingRec) -> dt.date | None:

@@ -10,29 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from catalog.core.names import name_key
 from catalog.errors import SeedError, SeedErrors
+from catalog.seed.reader import parse_yaml, read_bytes
 from catalog.seed.schema import AliasEntry, ModelEntry, OfferingEntry, SeedDocument
 
 FieldPath = tuple[str | int, ...]
-
-
-class _DatesAsText(RoundTripConstructor):
-    """Leave dates as text for Pydantic: YAML's own parser raises on `2025-04-31` with no line."""
-
-
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _DatesAsText
-    return yaml
+SECTIONS = tuple(SeedDocument.model_fields)
 
 
 @dataclass(frozen=True)
@@ -49,6 +35,7 @@ class _Lines:
 
     def __init__(self) -> None:
         self.by_path: dict[FieldPath, int] = {}
+        self.controls: list[FieldPath] = []  # text holding a control character (NUL, ESC, ...)
 
     def line_of(self, path: FieldPath) -> int | None:
         for end in range(len(path), -1, -1):
@@ -81,7 +68,15 @@ class _Lines:
             return float(node)
         if isinstance(node, dt.date):
             return dt.date(node.year, node.month, node.day)
-        return str(node)
+        text = str(node)
+        if _has_control(text):
+            self.controls.append(path)
+        return text
+
+
+def _has_control(text: str) -> bool:
+    """A C0 control other than tab and newline, or DEL: the database or a terminal would choke."""
+    return any((c < " " and c not in "\t\n") or c == "\x7f" for c in text)
 
 
 def _field_name(path: FieldPath) -> str:
@@ -95,23 +90,29 @@ def read_seed(path: Path | str) -> SeedFile:
     """Parse, validate and check references; raise `SeedErrors` listing every problem found."""
     path = Path(path)
     display = str(path)
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as error:
-        raise SeedError(f"cannot read the seed file: {error.strerror}", path=display) from error
+    raw_bytes = read_bytes(path)
+    raw = parse_yaml(raw_bytes, display)
+    if not isinstance(raw, CommentedMap) or not set(SECTIONS) & {str(key) for key in raw}:
+        # Quote nothing of it: it may be any file at all (`load /etc/shadow`).
+        raise SeedError(
+            f"not a seed file: expected a mapping with the sections {', '.join(SECTIONS)}",
+            path=display,
+            line=1,
+        )
     lines = _Lines()
-    try:
-        raw = _yaml().load(raw_bytes)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = error.problem or error.context or "invalid YAML"
-        raise SeedError(f"invalid YAML: {problem}", path=display, line=line) from error
-    except YAMLError as error:
-        raise SeedError(f"invalid YAML: {error}", path=display) from error
-    if not isinstance(raw, CommentedMap):
-        raise SeedError("the seed file must be a mapping of sections", path=display, line=1)
     data = lines.plain(raw)
+    if lines.controls:
+        raise SeedErrors(
+            [
+                SeedError(
+                    "control character in text (NUL, escape, ...); refused",
+                    path=display,
+                    line=lines.line_of(where),
+                    field=_field_name(where),
+                )
+                for where in lines.controls
+            ]
+        )
     try:
         document = SeedDocument.model_validate(data)
     except ValidationError as error:
@@ -366,28 +367,36 @@ def _check_cycles(document: SeedDocument, lines: _Lines, display: str) -> Iterat
                 )
                 where = ("models", index, "offerings", o_index, "replaced_by", r_index, "model")
                 edges.setdefault(node, []).append((target, where))
+    # Iterative depth-first search (a chain of thousands of links must not hit Python's
+    # recursion limit); `on_path` maps each node on the current path to its position.
     done: set[Node] = set()
     reported: set[frozenset[Node]] = set()
-
-    def visit(node: Node, trail: list[Node]) -> Iterator[SeedError]:
-        if node in trail:
-            cycle = trail[trail.index(node) :]
-            if frozenset(cycle) not in reported:
-                reported.add(frozenset(cycle))
-                where = next(w for t, w in edges[trail[-1]] if t == node)
-                chain = " -> ".join(n[0] for n in [*cycle, node])
-                yield SeedError(
-                    f"replacement cycle: {chain}",
-                    path=display,
-                    line=lines.line_of(where),
-                    field=_field_name(where),
-                )
-            return
-        if node in done:
-            return
-        for target, _where in edges.get(node, []):
-            yield from visit(target, [*trail, node])
-        done.add(node)
-
-    for node in list(edges):
-        yield from visit(node, [])
+    for root in list(edges):
+        if root in done:
+            continue
+        path: list[Node] = [root]
+        on_path: dict[Node, int] = {root: 0}
+        pending: list[Iterator[tuple[Node, FieldPath]]] = [iter(edges.get(root, []))]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                pending.pop()
+                done.add(path[-1])
+                del on_path[path.pop()]
+                continue
+            target, link = step
+            if target in on_path:
+                cycle = path[on_path[target] :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    chain = " -> ".join(n[0] for n in [*cycle, target])
+                    yield SeedError(
+                        f"replacement cycle: {chain}",
+                        path=display,
+                        line=lines.line_of(link),
+                        field=_field_name(link),
+                    )
+            elif target not in done:
+                on_path[target] = len(path)
+                path.append(target)
+                pending.append(iter(edges.get(target, [])))

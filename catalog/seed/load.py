@@ -11,11 +11,21 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from catalog.errors import SeedError, SeedErrors
 from catalog.schemas import ChangeInfo, LoadReport
 from catalog.seed.file import SeedFile, read_seed
 from catalog.seed.rows import SPECS, desired_rows
-from catalog.seed.sync import Change, apply, diff, export_rows
-from catalog.store.db import require_current_schema, session_scope
+from catalog.seed.sync import (
+    Change,
+    NaturalKey,
+    Row,
+    apply,
+    column_problems,
+    diff,
+    display_key,
+    export_rows,
+)
+from catalog.store.db import require_current_schema, session_scope, writing
 from catalog.store.models import CatalogRevision
 from catalog.store.read import latest_revision
 
@@ -69,9 +79,18 @@ def load_seed(
 ) -> SyncReport:
     """Sync `path` into the database. A bad file or a failure part-way changes nothing."""
     seed = read_seed(path)
+    desired = desired_rows(seed.document)
+    problems = [
+        SeedError(f"{spec.label} {display_key(key)}: {column}: {problem}", path=str(seed.path))
+        for spec, key, column, problem in column_problems(SPECS, desired)
+    ]
+    if problems:
+        raise SeedErrors(problems)
     require_current_schema(engine)
-    with session_scope(engine) as session:
-        report = _sync(session, seed, dry_run=dry_run, after_table=after_table)
+    # The write lock comes first (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL):
+    # what is diffed is what is overwritten, whoever else is loading.
+    with session_scope(writing(engine)) as session:
+        report = _sync(session, seed, desired, dry_run=dry_run, after_table=after_table)
         if dry_run:
             session.rollback()
     return report
@@ -80,6 +99,7 @@ def load_seed(
 def _sync(
     session: Session,
     seed: SeedFile,
+    desired: dict[str, dict[NaturalKey, Row]],
     *,
     dry_run: bool,
     after_table: Callable[[str], None] | None,
@@ -88,7 +108,6 @@ def _sync(
         # Loads from several machines (CI jobs, replicas) queue here instead of interleaving.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
     existing, ids = export_rows(session, SPECS)
-    desired = desired_rows(seed.document)
     changes = diff(SPECS, existing, desired)
     latest = latest_revision(session)
     revision = latest.id if latest is not None else None

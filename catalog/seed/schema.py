@@ -9,19 +9,52 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from catalog.core.lifecycle import date_problem
+from catalog.core.names import name_key
 from catalog.vocabulary import (
+    NAME_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
     AliasKind,
     DateMeaning,
     LifecycleBasis,
-    Name,
     ServingMode,
     Slug,
     Task,
 )
+from catalog.vocabulary import Name as PlainName
 
+# The same sizes as the database's columns (`catalog.store.models` builds them from these);
+# `seed.sync.column_problems` checks every row against the columns themselves as well.
+SLUG_LENGTH = SLUG_MAX_LENGTH
+NAME_LENGTH = NAME_MAX_LENGTH
+ENDPOINT_LENGTH = NAME_MAX_LENGTH
+
+
+def _has_key(name: str) -> str:
+    if not name_key(name):
+        raise ValueError("a name needs at least one letter or digit")
+    return name
+
+
+def _computable(day: dt.date) -> dt.date:
+    problem = date_problem(day)
+    if problem is not None:
+        raise ValueError(problem)
+    return day
+
+
+Name = Annotated[PlainName, AfterValidator(_has_key)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Day = Annotated[dt.date, AfterValidator(_computable)]
 
 
 class Strict(BaseModel):
@@ -33,7 +66,7 @@ class SourceEntry(Strict):
     title: Text
     url: str | None = None
     verified: bool
-    read_on: dt.date | None = None
+    read_on: Day | None = None
     note: Text | None = None
 
 
@@ -93,7 +126,7 @@ class AliasEntry(Strict):
 
 
 class DatedFact(Strict):
-    on: dt.date
+    on: Day
     source: Slug
     note: Text | None = None
 
@@ -126,7 +159,7 @@ class ReplacementEntry(Strict):
     model: Name
     provider: Slug | None = None
     mode: ServingMode | None = None
-    effective: dt.date | None = None
+    effective: Day | None = None
     reason: Text | None = None
     source: Slug
 
@@ -135,7 +168,12 @@ class OfferingEntry(Strict):
     provider: Slug
     mode: ServingMode
     tasks: list[Task] = Field(min_length=1)
-    endpoint: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None
+    endpoint: (
+        Annotated[
+            str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=ENDPOINT_LENGTH)
+        ]
+        | None
+    ) = None
     bedrock_provider: Slug | None = None
     notes: Text | None = None
     source: Slug

@@ -7,11 +7,12 @@ updates parent-first, all inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Date, String, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog.store.models import Base
@@ -94,6 +95,35 @@ def export_rows(
             rows[spec.label][key] = natural
             ids[spec.label][key] = record["id"]
     return rows, ids
+
+
+def column_problems(
+    specs: Sequence[TableSpec], desired: Mapping[str, Mapping[NaturalKey, Row]]
+) -> Iterator[tuple[TableSpec, NaturalKey, str, str]]:
+    """Values either database would refuse (too long, a NUL) or the code cannot compute with.
+
+    Checked against the columns themselves, so a dry run refuses what a real load on
+    PostgreSQL or SQLite would: `(spec, key, column, problem)` for each.
+    """
+    from catalog.core.lifecycle import date_problem
+
+    for spec in specs:
+        columns = {c.name: c for c in spec.orm.__table__.columns}
+        for key, row in desired.get(spec.label, {}).items():
+            for name, value in row.items():
+                if name in spec.refs or value is None:
+                    continue
+                kind = columns[name].type
+                if isinstance(value, str):
+                    length = kind.length if isinstance(kind, String) else None
+                    if length is not None and len(value) > length:
+                        yield spec, key, name, f"{len(value)} characters; at most {length}"
+                    if "\x00" in value:
+                        yield spec, key, name, "contains a NUL character"
+                elif isinstance(kind, Date) and isinstance(value, dt.date):
+                    problem = date_problem(value)
+                    if problem is not None:
+                        yield spec, key, name, problem
 
 
 def diff(

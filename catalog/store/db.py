@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, exc, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.errors import DatabaseUnavailable, InvalidArgument, SchemaOutOfDate
+from catalog.redact import redact
+from catalog.settings import (
+    CONNECT_TIMEOUT_VARIABLE,
+    STATEMENT_TIMEOUT_VARIABLE,
+    Timeouts,
+    load_timeouts,
+)
 from catalog.store.resources import migrations_path
 
 if TYPE_CHECKING:
@@ -22,32 +30,123 @@ if TYPE_CHECKING:
 SCHEMA_HEAD = "0001"
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling starts transactions late and never for reads;
+    # the catalog issues BEGIN itself (`_sqlite_begin`) so that a read sees one state and a
+    # load can take the write lock before it reads what it diffs.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys switched on and its directory created."""
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("catalog_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    """An engine for `url` with connect and statement timeouts (default: from the environment).
+
+    SQLite gets foreign keys, explicit transactions and its directory created; a
+    `postgres://` or `postgresql://` URL uses psycopg 3. Other databases are refused.
+    """
+    timeouts = timeouts or load_timeouts()
     try:
         parsed = make_url(url)
-    except exc.ArgumentError as error:
-        raise InvalidArgument(f"not a database URL: {url!r}", field="database_url") from error
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed)
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
-        return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    try:
-        return create_engine(parsed, pool_pre_ping=True)
-    except exc.ArgumentError as error:  # includes an unknown dialect or driver
+    except (exc.ArgumentError, ValueError) as error:
         raise InvalidArgument(
-            f"cannot use database URL {url!r}: {error}", field="database_url"
+            f"not a database URL: {redact(repr(url))}", field="database_url"
         ) from error
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        parsed = parsed.set(drivername="postgresql")
+        backend = "postgresql"
+    if backend not in SUPPORTED_BACKENDS:
+        raise InvalidArgument(
+            f"unsupported database {backend!r} in {redact(repr(url))}: "
+            "use sqlite:///PATH or postgresql://USER@HOST/DATABASE",
+            field="database_url",
+        )
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            directory = Path(parsed.database).parent
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(
+                    f"cannot create the directory {directory} for the catalog: "
+                    f"{error.strerror}; set XDG_DATA_HOME or --database-url / "
+                    "MODEL_CATALOG_DATABASE_URL to a writable place",
+                    field="database_url",
+                ) from error
+        # SQLite has no statement timeout; `timeout` is how long to wait for another
+        # process's lock (a load in progress) before giving up.
+        engine = create_engine(parsed, connect_args={"timeout": timeouts.statement})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if parsed.get_driver_name() in ("", "psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    connect_args = {
+        "connect_timeout": max(1, math.ceil(timeouts.connect)),
+        "options": f"-c statement_timeout={int(timeouts.statement * 1000)}",
+    }
+    try:
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except (exc.ArgumentError, ImportError) as error:  # an unknown driver
+        raise InvalidArgument(
+            f"cannot use database URL {redact(repr(url))}: {redact(str(error))}",
+            field="database_url",
+        ) from error
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine, for a transaction that writes: on SQLite it takes the write lock at
+    BEGIN (`BEGIN IMMEDIATE`), so that two loads never diff the same rows at once."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(catalog_write=True)
+    return engine
+
+
+def reading(engine: Engine) -> Engine:
+    """The same engine, for a read that must see one committed state across many queries:
+    `REPEATABLE READ, READ ONLY` on PostgreSQL; on SQLite every transaction already is."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    return engine
+
+
+def unavailable(engine_or_url: Engine | str, error: exc.DBAPIError) -> DatabaseUnavailable:
+    """One clear message for a database failure: which database, what happened, what to do."""
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    where = url.render_as_string(hide_password=True)
+    orig = error.orig
+    first = redact((str(orig).strip().splitlines() or [type(orig).__name__])[0])
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == "57014":  # query_canceled: the statement timeout
+        return DatabaseUnavailable(
+            f"the database {where} did not finish a statement within the statement timeout "
+            f"({first}); raise {STATEMENT_TIMEOUT_VARIABLE} (seconds) if it is only slow"
+        )
+    if url.get_backend_name() == "sqlite" and not isinstance(error, exc.OperationalError):
+        return DatabaseUnavailable(
+            f"{url.database} is not a usable SQLite catalog ({first}); move it away and "
+            "run the command again (the embedded catalog is rebuilt from the shipped seed), "
+            "or restore it from a backup"
+        )
+    if isinstance(error, exc.OperationalError) and "timeout expired" in first:
+        return DatabaseUnavailable(
+            f"cannot reach the database {where}: {first}; is it up? the wait is set by "
+            f"{CONNECT_TIMEOUT_VARIABLE} (seconds)"
+        )
+    unreachable = ("connect", "resolve host", "translate host", "no route", "refused")
+    if isinstance(error, exc.OperationalError) and any(w in first.lower() for w in unreachable):
+        return DatabaseUnavailable(f"cannot reach the database {where}: {first}")
+    return DatabaseUnavailable(f"database error at {where}: {first}")
 
 
 @contextmanager
@@ -58,9 +157,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except exc.OperationalError as error:
+    except exc.DBAPIError as error:
         session.rollback()
-        raise DatabaseUnavailable(f"database error: {error.orig}") from error
+        if isinstance(error, exc.OperationalError | exc.DatabaseError) and not isinstance(
+            error, exc.IntegrityError | exc.DataError | exc.ProgrammingError
+        ):
+            raise unavailable(engine, error) from error
+        raise
     except BaseException:
         session.rollback()
         raise
@@ -90,8 +193,8 @@ def current_revision(engine: Engine) -> str | None:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except exc.OperationalError as error:
-        raise DatabaseUnavailable(f"cannot reach the database: {error.orig}") from error
+    except exc.DBAPIError as error:
+        raise unavailable(engine, error) from error
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -112,6 +215,8 @@ def _migrate(direction: str, engine: Engine, revision: str) -> None:
         raise InvalidArgument(
             f"cannot {direction} to {revision!r}: {error}", field="revision"
         ) from error
+    except exc.DBAPIError as error:
+        raise unavailable(engine, error) from error
 
 
 def schema_is_current(engine: Engine) -> bool:

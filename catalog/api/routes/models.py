@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from catalog.api.deps import AnswerDep, AsOf, Provider, ServingModeParam, TaskParam, norm
-from catalog.api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
+from catalog.api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE, named_as
 from catalog.api.paging import page
 from catalog.api.schemas import ModelsPage
 from catalog.arguments import parse_date
@@ -59,7 +59,8 @@ async def list_models(
         data, next_cursor = page(found, limit, cursor)
         return ModelsPage(data=data, next_cursor=next_cursor, count=len(found))
 
-    return answer.answer(request, key, build)
+    with named_as(query="q"):
+        return answer.answer(request, key, build)
 
 
 @router.get(

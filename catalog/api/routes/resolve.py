@@ -16,7 +16,7 @@ from catalog.api.deps import (
     TaskParam,
     norm,
 )
-from catalog.api.errors import ERROR_RESPONSES, TOO_LARGE_RESPONSE, PayloadTooLarge
+from catalog.api.errors import ERROR_RESPONSES, TOO_LARGE_RESPONSE, PayloadTooLarge, named_as
 from catalog.api.schemas import ResolutionsList, ResolveBatch
 from catalog.arguments import parse_date
 from catalog.library import Catalog
@@ -45,13 +45,14 @@ async def resolve_one(
     """The Resolution for one name: `ok`, `replaced`, `retired`, `ambiguous`, `unsupported` or `unknown`."""
     day = parse_date(as_of)
     key = ("resolve", model, norm(task), norm(serving_mode), norm(provider), day)
-    return answer.answer(
-        request,
-        key,
-        lambda c: c.resolve(
-            model, task=task, serving_mode=serving_mode, provider=provider, as_of=day
-        ),
-    )
+    with named_as(name="model"):
+        return answer.answer(
+            request,
+            key,
+            lambda c: c.resolve(
+                model, task=task, serving_mode=serving_mode, provider=provider, as_of=day
+            ),
+        )
 
 
 @router.post(
@@ -93,4 +94,5 @@ async def resolve_batch(
         )
         return ResolutionsList(data=found, count=len(found))
 
-    return answer.answer(request, key, build)
+    with named_as(names="models"):
+        return answer.answer(request, key, build)
