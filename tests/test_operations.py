@@ -197,3 +197,24 @@ def test_the_dockerfile_installs_the_wheel_and_runs_as_a_non_root_user() -> None
     assert '"serve"' in entry and '"0.0.0.0"' in entry
     dockerignore = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert ".venv" in dockerignore and ".git" in dockerignore
+
+
+# -- behind a reverse proxy ---------------------------------------------------------------------
+
+
+def test_under_a_root_path_the_docs_and_openapi_point_at_the_prefix(catalog: Catalog) -> None:
+    import asyncio
+
+    import httpx
+
+    from catalog.api import create_app
+
+    async def fetch() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=create_app(catalog), root_path="/catalog")
+        async with httpx.AsyncClient(transport=transport, base_url="http://proxy.test") as c:
+            return await c.get("/docs"), await c.get("/openapi.json"), await c.get(DBRX)
+
+    docs, openapi, model = asyncio.run(fetch())
+    assert "'/catalog/openapi.json'" in docs.text and "/catalog/docs-assets/" in docs.text
+    assert openapi.json()["servers"] == [{"url": "/catalog"}]
+    assert model.status_code == 200
