@@ -53,6 +53,7 @@ _HOME: dict[str, str] = {
             "ReplacementInfo",
             "Resolution",
             "ResolveRequest",
+            "RevisionEntry",
             "RevisionInfo",
             "SchemaStatus",
             "SourceRef",
@@ -106,6 +107,7 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import ReplacementInfo as ReplacementInfo
     from catalog.schemas import Resolution as Resolution
     from catalog.schemas import ResolveRequest as ResolveRequest
+    from catalog.schemas import RevisionEntry as RevisionEntry
     from catalog.schemas import RevisionInfo as RevisionInfo
     from catalog.schemas import SchemaStatus as SchemaStatus
     from catalog.schemas import SourceRef as SourceRef

@@ -40,6 +40,7 @@ from catalog.schemas import (
     ModelInfo,
     ProviderInfo,
     Resolution,
+    RevisionEntry,
     RevisionInfo,
     SchemaStatus,
 )
@@ -47,7 +48,13 @@ from catalog.seed.load import load_seed
 from catalog.settings import Settings, load_settings
 from catalog.store import db
 from catalog.store.db import make_engine, reading, session_scope
-from catalog.store.read import read_revision, read_snapshot, read_sources, table_counts
+from catalog.store.read import (
+    read_revision,
+    read_revisions,
+    read_snapshot,
+    read_sources,
+    table_counts,
+)
 from catalog.store.resources import seed_path
 from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
 
@@ -174,6 +181,11 @@ class Catalog:
             models=len(snapshot.models),
             offerings=snapshot.offering_count,
         )
+
+    def revisions(self, *, limit: int = 50) -> list[RevisionEntry]:
+        """The catalog's revisions, newest first: the history a change feed is made of."""
+        with session_scope(reading(self.engine)) as session:
+            return read_revisions(session, limit)
 
     # -- listing -----------------------------------------------------------------------
 

@@ -126,6 +126,15 @@ class RevisionInfo(Public):
     offerings: int
 
 
+class RevisionEntry(Public):
+    """One load that changed the catalog: when, from which seed bytes, and what it changed."""
+
+    revision: int
+    loaded_at: dt.datetime
+    seed_sha256: str
+    summary: str | None = None
+
+
 class ResolveRequest(Public):
     name: str
     task: Task | None = None

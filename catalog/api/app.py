@@ -17,6 +17,7 @@ from catalog.api.front import CachedFront
 from catalog.api.head import HeadAsGet
 from catalog.api.limits import BodySizeLimit
 from catalog.api.observe import install_operations
+from catalog.api.pages import router as pages_router
 from catalog.api.refresh import refreshing
 from catalog.api.routes import deprecations, health, models, providers, resolve, vocabulary
 from catalog.api.settings import ApiSettings
@@ -64,6 +65,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     for module in (models, providers, vocabulary, resolve, deprecations, health):
         app.include_router(module.router)
     install_docs(app)
+    app.include_router(pages_router)  # the HTML pages and feeds (issue 11)
     if settings.front_cache and settings.cache_entries > 0:
         app.add_middleware(CachedFront, answerer=app.state.answerer)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

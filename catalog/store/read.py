@@ -29,6 +29,7 @@ from catalog.core.records import (
 )
 from catalog.core.snapshot import Snapshot, gc_paused
 from catalog.errors import NotLoaded
+from catalog.schemas import RevisionEntry
 from catalog.store import models as orm
 from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task
 
@@ -69,6 +70,22 @@ def read_revision(session: Session) -> tuple[int, dt.datetime] | None:
     if loaded_at.tzinfo is None:  # SQLite keeps no zone: the loader writes UTC
         loaded_at = loaded_at.replace(tzinfo=dt.UTC)
     return latest.id, loaded_at
+
+
+def read_revisions(session: Session, limit: int) -> list[RevisionEntry]:
+    """The newest `limit` revisions, newest first: what a change feed shows."""
+    rows = session.scalars(
+        select(orm.CatalogRevision).order_by(orm.CatalogRevision.id.desc()).limit(limit)
+    )
+    return [
+        RevisionEntry(
+            revision=row.id,
+            loaded_at=row.loaded_at,
+            seed_sha256=row.seed_sha256,
+            summary=row.summary,
+        )
+        for row in rows
+    ]
 
 
 def read_snapshot(session: Session) -> Snapshot:

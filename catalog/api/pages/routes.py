@@ -1,0 +1,179 @@
+"""The page routes: parse the URL, call the library, render; every failure is a page too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from catalog import arguments
+from catalog.api.pages import caching, feeds, retirements, views
+from catalog.api.pages.render import STATIC, model_url, query_url, render, static_version
+from catalog.api.pinning import PinnedCatalog
+from catalog.errors import CatalogError, NotFound
+from catalog.library import Catalog
+from catalog.vocabulary import ResolutionStatus
+
+log = logging.getLogger("catalog.api.pages")
+router = APIRouter(include_in_schema=False)
+
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _params(request: Request) -> dict[str, str]:
+    return dict(request.query_params)
+
+
+def _error_page(
+    status: int,
+    message: str,
+    suggestions: list[tuple[str, str]] | None = None,
+    query: str | None = None,
+) -> HTMLResponse:
+    """An error as a page: what went wrong, the close names as links, a search box."""
+    body = render(
+        "error.html", status=status, message=message, suggestions=suggestions or [], query=query
+    )
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _suggested(request: Request, error: CatalogError) -> list[tuple[str, str]]:
+    """Each suggestion with its link: this URL with the parameter corrected, or a model page."""
+    names: list[str] = list(getattr(error, "suggestions", None) or [])
+    field = {"mode": "serving_mode"}.get(error.field or "", error.field)
+    if field and field != "name" and field in request.query_params:
+        return [(n, query_url(request.url.path, {**_params(request), field: n})) for n in names]
+    return [(n, model_url(n)) for n in names]
+
+
+def _serve(request: Request, build: Callable[[Catalog], Response]) -> Response:
+    """ETag and 304 first, then the page; a catalog error or a bug becomes an error page."""
+    try:
+        snapshot = _catalog(request).snapshot()
+        etag = caching.page_etag(request, snapshot.revision, dt.date.today())
+        if caching.matches(request, etag):
+            return caching.not_modified(etag, snapshot.revision)
+        pages = caching.page_cache(request.app.state)
+        hit = pages.get(etag)
+        if hit is not None:
+            return hit
+        pinned = PinnedCatalog(_catalog(request), snapshot)  # one revision per page
+        response = build(pinned)
+        if response.status_code == 200:  # errors and redirects are neither tagged nor kept
+            caching.cached(response, etag, snapshot.revision)
+            pages.put(etag, response)
+        return response
+    except CatalogError as error:
+        return _error_page(error.http_status, error.message, _suggested(request, error))
+    except Exception:
+        log.exception("page %s failed", request.url.path)
+        return _error_page(500, "Something went wrong on our side while drawing this page.")
+
+
+def _html(template: str, context: dict[str, Any], request: Request) -> HTMLResponse:
+    return HTMLResponse(render(template, request_path=request.url.path, **context))
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    params = _params(request)
+    return _serve(request, lambda c: _html("home.html", views.home(c, params), request))
+
+
+@router.get("/models/{name:path}", response_class=HTMLResponse)
+def model(request: Request, name: str) -> Response:
+    params = _params(request)
+
+    def build(catalog: Catalog) -> Response:
+        try:
+            context = views.model_page(catalog, name, params)
+        except NotFound:
+            return _unknown_model(catalog, name, params)
+        return _html("model.html", context, request)
+
+    return _serve(request, build)
+
+
+def _unknown_model(catalog: Catalog, name: str, params: dict[str, str]) -> Response:
+    """A name form the resolver reads goes to its model's page; anything else gets suggestions."""
+    resolution = catalog.resolve(name, as_of=params.get("as_of") or None)
+    if resolution.matched and resolution.status is not ResolutionStatus.unknown:
+        try:
+            catalog.model(resolution.matched)
+        except NotFound:
+            pass
+        else:
+            target = query_url(model_url(resolution.matched), params)
+            return RedirectResponse(target, status_code=307)
+    return _error_page(
+        404,
+        f"No model named {name!r} is in the catalog.",
+        [(s, model_url(s)) for s in resolution.suggestions],
+        query=name,
+    )
+
+
+@router.get("/deprecations", response_class=HTMLResponse)
+def deprecations(request: Request) -> Response:
+    params = _params(request)
+    return _serve(
+        request, lambda c: _html("deprecations.html", views.deprecations_page(c, params), request)
+    )
+
+
+@router.get("/v1/deprecations.ics")
+def calendar(request: Request) -> Response:
+    """Every dated retirement as an all-day event; `provider=` narrows it."""
+    params = _params(request)
+
+    def build(catalog: Catalog) -> Response:
+        as_of = arguments.parse_date(params.get("as_of") or None)
+        found = retirements.retirements(catalog, as_of=as_of, provider=params.get("provider"))
+        stamp = catalog.revision().loaded_at or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        body = feeds.calendar(found, base_url=str(request.base_url), stamp=stamp)
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": 'inline; filename="model-retirements.ics"'},
+        )
+
+    return _serve(request, build)
+
+
+@router.get("/feeds/changes.atom")
+def changes(request: Request) -> Response:
+    """The catalog's revisions, newest first."""
+
+    def build(catalog: Catalog) -> Response:
+        current = catalog.snapshot().revision  # a load committed meanwhile waits its turn
+        known = [r for r in catalog.revisions() if r.revision <= current]
+        body = feeds.atom(known, base_url=str(request.base_url))
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    return _serve(request, build)
+
+
+@router.get("/static/{name}")
+def static(request: Request, name: str) -> Response:
+    """The page's own CSS and script, fingerprinted (`?v=`) so they can be cached for a year."""
+    path = STATIC / name
+    kind = STATIC_TYPES.get(path.suffix)
+    if kind is None or path.parent != STATIC or not path.is_file():
+        return _error_page(404, f"No static file named {name!r}.")
+    etag = f'"{static_version()}"'
+    if caching.matches(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(
+        path.read_bytes(),
+        media_type=kind,
+        headers={"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable"},
+    )
