@@ -97,6 +97,32 @@ def test_malformed_paths_and_query_strings(api: Api, raw: bytes) -> None:
     sane(timed(lambda: api.get(url)))
 
 
+PAGE_PATHS = [
+    b"/models/%FF%FE%FD",
+    b"/models/abc%00def",
+    b"/models/" + b"x" * 20_000,
+    b"/models/" + b"a/" * 5_000,
+    b"/models/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    b"/?q=%00%FF&provider=%FE&task=%00",
+    b"/?q=" + b"%F0%9F%A6%99" * 2_000,
+    b"/?" + b"&".join(b"provider=%d" % i for i in range(2_000)),
+    b"/deprecations?as_of=%00&within_days=99999999999999999999&provider=%FF",
+    b"/v1/deprecations.ics?provider=%00&as_of=0000-00-00",
+    b"/feeds/changes.atom?%FF=%FF",
+    b"/static/..%2F..%2Fetc%2Fpasswd",
+    b"/static/%00",
+]
+
+
+@pytest.mark.parametrize("raw", PAGE_PATHS, ids=range(len(PAGE_PATHS)))
+def test_malformed_input_to_the_pages(api: Api, raw: bytes) -> None:
+    url = httpx.URL("http://catalog.test").copy_with(raw_path=raw)
+    response = timed(lambda: api.get(url, headers={"Accept": "text/html"}))
+    assert response.status_code < 500, (raw[:80], response.status_code, response.text[:300])
+    assert b"Traceback" not in response.content
+    assert b"<script>alert(1)" not in response.content  # escaped, never echoed raw
+
+
 BODIES: list[tuple[str, bytes]] = [
     ("not json", b"models: [gpt-4o]"),
     ("invalid utf-8", b'{"models": ["\xff\xfe"]}'),

@@ -26,6 +26,7 @@ from catalog.settings import ACCESS_LOG_VARIABLE
 REQUEST_ID_HEADER = "X-Request-ID"
 STALE_HEADER = "X-Catalog-Stale"
 _ACCEPTED_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
+OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics"})  # never "stale": about the process
 TEMPLATES_KEPT = 10_000
 UNMATCHED = "unmatched"  # one label for every path no route knows: bounded cardinality
 
@@ -48,7 +49,7 @@ class Observe:
         rid = _incoming_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
         status = 500
-        data = scope["path"].startswith("/v1/")
+        data = scope["path"] not in OPERATIONAL  # the API and the pages answer from data
 
         async def sending(message: Message) -> None:
             nonlocal status
