@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
@@ -257,28 +257,33 @@ def _entry_rows(entry: dict[str, Any], out: Rows) -> None:
                 }
 
 
-def generated_rows(vocabulary: Vocabulary, count: int) -> Rows:
+Entry = Callable[[int, int, Vocabulary], dict[str, Any]]  # (index, count, vocabulary) -> entry
+
+
+def generated_rows(vocabulary: Vocabulary, count: int, entry: Entry | None = None) -> Rows:
     """Every table's desired rows: the seed's vocabulary (through `desired_rows`) plus N models."""
+    entry = entry or model_entry
     document = dict(vocabulary.document, models=[model_entry(0, 1, vocabulary)])
     out = desired_rows(SeedDocument.model_validate(document))
     for label in MODEL_TABLES:
         out[label] = {}
     for index in range(count):
-        _entry_rows(model_entry(index, count, vocabulary), out)
+        _entry_rows(entry(index, count, vocabulary), out)
     return out
 
 
-def check_rows_match_loader(vocabulary: Vocabulary, count: int = 400) -> None:
+def check_rows_match_loader(
+    vocabulary: Vocabulary, count: int = 400, entry: Entry | None = None
+) -> None:
     """Raise unless the shortcut gives exactly what validation + `desired_rows` give.
 
     The first few hundred models contain every kind of entry the generator makes (retired
     with a replacement, two offerings, an endpoint, both alias kinds, an architecture).
     """
-    document = dict(
-        vocabulary.document, models=[model_entry(i, count, vocabulary) for i in range(count)]
-    )
+    entry = entry or model_entry
+    document = dict(vocabulary.document, models=[entry(i, count, vocabulary) for i in range(count)])
     expected = desired_rows(SeedDocument.model_validate(document))
-    actual = generated_rows(vocabulary, count)
+    actual = generated_rows(vocabulary, count, entry)
     for label in expected:
         if expected[label] != actual[label]:
             raise RuntimeError(f"bench/generate.py rows for {label!r} differ from desired_rows")
@@ -322,10 +327,12 @@ def fast_writes(engine: Engine) -> Engine:
     return engine
 
 
-def write_catalog(engine: Engine, vocabulary: Vocabulary, count: int) -> Generated:
+def write_catalog(
+    engine: Engine, vocabulary: Vocabulary, count: int, entry: Entry | None = None
+) -> Generated:
     """Generate `count` models and write them with `sync.apply` into an empty, migrated database."""
     started = perf_counter()
-    rows = generated_rows(vocabulary, count)
+    rows = generated_rows(vocabulary, count, entry)
     built = perf_counter()
     with session_scope(engine) as session:
         existing, ids = export_rows(session, SPECS)

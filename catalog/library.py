@@ -74,6 +74,13 @@ class Catalog:
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        # Set while the database cannot be reached and the last snapshot is served instead.
+        self.unreachable_since: float | None = None  # time.monotonic() of the first failure
+        self.unreachable_problem: str | None = None
+        self.reload_failures = 0  # revision checks or reads that failed, since opening
+        # True while a background thread keeps the snapshot fresh (the API's refresher):
+        # callers then never wait on the database once a snapshot is there.
+        self.refreshed_in_background = False
 
     @classmethod
     def open(
@@ -111,11 +118,31 @@ class Catalog:
 
     def snapshot(self) -> Snapshot:
         """The current snapshot; re-read only if the catalog's revision has moved on."""
+        snapshot = self._snapshot
+        if snapshot is not None and self.refreshed_in_background:
+            return snapshot
+        return self.refresh()
+
+    def refresh(self) -> Snapshot:
+        """The snapshot, after rechecking the revision if `revision_check_seconds` are up."""
         now = time.monotonic()
         snapshot = self._snapshot
         if snapshot is not None and now - self._checked_at < self.revision_check_seconds:
             return snapshot
-        with self._lock:
+        if snapshot is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            # Another thread is checking (a slow or locked database): answer from what we
+            # have rather than queue behind it.
+            return snapshot
+        try:
+            return self._check()
+        finally:
+            self._lock.release()
+
+    def _check(self) -> Snapshot:
+        """Read the revision, and the snapshot if it moved; under `_lock`."""
+        try:
             # One read transaction (REPEATABLE READ, READ ONLY on PostgreSQL): every table is
             # read as of one revision, even while a load commits the next one.
             with session_scope(reading(self.engine)) as session:
@@ -126,8 +153,24 @@ class Catalog:
                     or (revision[0] != self._snapshot.revision)
                 ):
                     self._snapshot = read_snapshot(session)
+        except DatabaseUnavailable as error:
+            # A catalog already read keeps answering from it (it is one consistent
+            # revision); `stale` says so, and the next interval tries again.
+            self.reload_failures += 1
+            if self._snapshot is None:
+                raise
+            self.unreachable_since = self.unreachable_since or time.monotonic()
+            self.unreachable_problem = error.message
             self._checked_at = time.monotonic()
             return self._snapshot
+        self.unreachable_since = self.unreachable_problem = None
+        self._checked_at = time.monotonic()
+        return self._snapshot
+
+    @property
+    def stale(self) -> bool:
+        """True while the database is unreachable and the last snapshot is being served."""
+        return self.unreachable_since is not None
 
     def revision(self) -> RevisionInfo:
         snapshot = self.snapshot()

@@ -16,6 +16,7 @@ from catalog.api.errors import install_error_handlers
 from catalog.api.front import CachedFront
 from catalog.api.head import HeadAsGet
 from catalog.api.limits import BodySizeLimit
+from catalog.api.observe import install_operations
 from catalog.api.pages import router as pages_router
 from catalog.api.refresh import refreshing
 from catalog.api.routes import deprecations, health, models, providers, resolve, vocabulary
@@ -78,6 +79,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["Content-Type", "If-None-Match"],
-            expose_headers=["ETag", REVISION_HEADER],
+            expose_headers=["ETag", REVISION_HEADER, "X-Request-ID", "X-Catalog-Stale"],
         )
+    install_operations(app, catalog)  # outermost: sees every request's final status
     return app

@@ -15,27 +15,39 @@ from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
+from catalog.core.lookup import prepare_suggestions
 from catalog.errors import CatalogError
 from catalog.library import Catalog
 
 log = logging.getLogger("catalog.api")
 
 
+def _refresh_and_prepare(catalog: Catalog) -> None:
+    """Recheck the revision; a new snapshot gets its suggestion indexes here, off the loop."""
+    prepare_suggestions(catalog.refresh())
+
+
 async def _refresh(catalog: Catalog, every: float) -> None:
     while True:
         await asyncio.sleep(every)
         try:
-            await run_in_threadpool(catalog.snapshot)
+            await run_in_threadpool(_refresh_and_prepare, catalog)
         except CatalogError as error:  # requests and /readyz report it; keep trying
             log.warning("catalog revision check failed: %s", error.message)
 
 
 @contextlib.asynccontextmanager
 async def refreshing(catalog: Catalog, interval: float) -> AsyncIterator[None]:
+    try:  # the first snapshot, read before the first request rather than during it
+        await run_in_threadpool(_refresh_and_prepare, catalog)
+    except CatalogError as error:  # /readyz says what is wrong; the refresher keeps trying
+        log.warning("catalog not readable at start: %s", error.message)
     task = asyncio.create_task(_refresh(catalog, interval / 2))
+    catalog.refreshed_in_background = True  # requests never wait on the database now
     try:
         yield
     finally:
+        catalog.refreshed_in_background = False
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -49,12 +49,16 @@ def _notebook_regions(raw: str) -> list[Region] | None:
     try:
         document = json.loads(raw)
         cells = document["cells"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # deep nesting: RecursionError
+        return None
+    if not isinstance(cells, list):  # JSON, but not a notebook: read as plain text
         return None
     found: list[Region] = []
     cursor = 0
     for number, cell in enumerate(cells, start=1):
         source = cell.get("source", []) if isinstance(cell, dict) else []
+        if not isinstance(source, str | list):
+            continue
         lines = [source] if isinstance(source, str) else [s for s in source if isinstance(s, str)]
         text = "".join(lines)
         if not text:

@@ -13,6 +13,8 @@ import typer
 
 from catalog.cli.options import DatabaseUrl
 from catalog.errors import InvalidArgument
+from catalog.logs import LOG_FORMATS, uvicorn_log_config
+from catalog.settings import ACCESS_LOG_VARIABLE
 
 
 def serve(
@@ -32,12 +34,41 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
+    log_format: Annotated[
+        str, typer.Option("--log-format", help="text, or json: one JSON object per line.")
+    ] = "text",
+    root_path: Annotated[
+        str,
+        typer.Option(
+            "--root-path", help="The path prefix a reverse proxy serves the API under (/catalog)."
+        ),
+    ] = "",
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxies (comma-separated IPs, or *) whose X-Forwarded-For/-Proto are trusted.",
+        ),
+    ] = None,
+    graceful_timeout: Annotated[
+        int | None,
+        typer.Option(
+            "--graceful-timeout",
+            help="On SIGTERM, seconds to let requests in flight finish (default: no limit).",
+            min=0,
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the read-only REST API (docs at /docs) over the catalog database."""
     if reload_seconds <= 0:
         raise InvalidArgument(
             f"--reload-seconds must be positive, not {reload_seconds}", field="reload_seconds"
+        )
+    if log_format not in LOG_FORMATS:
+        raise InvalidArgument(
+            f"--log-format must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}",
+            field="log_format",
         )
     from catalog.library import Catalog
     from catalog.settings import DATABASE_URL_VARIABLE, RELOAD_SECONDS_VARIABLE
@@ -49,6 +80,8 @@ def serve(
     if database_url:
         os.environ[DATABASE_URL_VARIABLE] = database_url
     os.environ[RELOAD_SECONDS_VARIABLE] = str(reload_seconds)
+    # The app writes the access log (with request ids); uvicorn's own is off.
+    os.environ[ACCESS_LOG_VARIABLE] = "1" if access_log else "0"
 
     import uvicorn
 
@@ -59,6 +92,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        access_log=access_log,
-        log_level="info",
+        access_log=False,
+        log_config=uvicorn_log_config(log_format),
+        root_path=root_path,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,  # None: uvicorn's default, 127.0.0.1 only
+        timeout_graceful_shutdown=graceful_timeout,
     )

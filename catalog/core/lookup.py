@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Mapping
+from itertools import chain
 from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
 
 from catalog.core.names import NameRead, name_key, read_name_form, read_version
 from catalog.core.records import ArchitectureRec, ModelRec
 from catalog.core.snapshot import Snapshot
+
+CUTOFF = 60.0  # percent similarity below which a name is not suggested
+SHORTLIST = 3_000  # candidates from shared trigrams, at most
+NEIGHBOURS = 200  # candidates on each side of the name, in each order
 
 
 def find(snapshot: Snapshot, key: str) -> tuple[ModelRec, str] | None:
@@ -66,26 +74,85 @@ def _grams(text: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
-def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
-    """Up to `limit` known names close to `name`, best first (trigram shortlist, then difflib)."""
-    key = name_key(name)
-    if not key:
-        return []
+def _trigram_index(snapshot: Snapshot) -> Mapping[str, tuple[str, ...]]:
+    """Name trigram -> the known name keys that contain it, built once per snapshot."""
     index = snapshot.derived.trigrams
     if index is None:
         built: dict[str, list[str]] = defaultdict(list)
-        for known in snapshot.display_by_key:
+        for known in sorted(snapshot.display_by_key):
             for gram in _grams(known):
                 built[gram].append(known)
         index = snapshot.derived.trigrams = {gram: tuple(keys) for gram, keys in built.items()}
-    hits: Counter[str] = Counter()
-    for gram in _grams(key):
-        hits.update(index.get(gram, ()))
-    shortlist = [known for known, _count in hits.most_common(50)]
-    scored = []
-    for known in shortlist:
-        ratio = difflib.SequenceMatcher(None, key, known).ratio()
-        if ratio >= 0.6:
-            scored.append((-ratio, known))
-    scored.sort()
-    return [snapshot.display_by_key[known] for _ratio, known in scored[:limit]]
+    return index
+
+
+def _shortlist(index: Mapping[str, tuple[str, ...]], key: str) -> list[str]:
+    """Known keys sharing the query's rarest trigrams, at most `SHORTLIST` of them.
+
+    A name close enough to suggest shares several trigrams with the query, and its rare
+    ones single it out: the common ones (`-7b`, `ins`) would only add thousands of
+    candidates for the scorer to reject (a trigram in more keys than that is never used).
+    """
+    postings = sorted((index.get(gram, ()) for gram in _grams(key)), key=len)
+    chosen: list[tuple[str, ...]] = []
+    total = 0
+    for posting in postings:
+        total += len(posting)
+        if total > SHORTLIST:
+            break
+        chosen.append(posting)
+    return list(chain.from_iterable(chosen))
+
+
+def _sorted_names(snapshot: Snapshot) -> tuple[list[str], list[str]]:
+    names = snapshot.derived.sorted_names
+    if names is None:
+        keys = sorted(snapshot.display_by_key)
+        names = snapshot.derived.sorted_names = (keys, sorted(key[::-1] for key in keys))
+    return names
+
+
+def _neighbours(key: str, names: tuple[list[str], list[str]]) -> list[str]:
+    """Known keys next to `key` in name order and in reversed-name order.
+
+    One mistyped character leaves either a long shared prefix or a long shared suffix, and
+    the names sharing it sit next to each other in one of the two orders.
+    """
+    forward, backward = names
+    at = bisect_left(forward, key)
+    found = forward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
+    probe = key[::-1]
+    at = bisect_left(backward, probe)
+    found.extend(k[::-1] for k in backward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS])
+    return found
+
+
+def prepare_suggestions(snapshot: Snapshot) -> None:
+    """Build the suggestion indexes now (seconds at 100,000 models), not on the first unknown
+    name: a server does this off its event loop whenever a new snapshot arrives."""
+    _trigram_index(snapshot)
+    _sorted_names(snapshot)
+
+
+def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
+    """Up to `limit` known names close to `name`, best first.
+
+    Candidates are the names sharing the query's rarest trigrams and the names next to it
+    in name order (and reversed); each is scored by rapidfuzz's normalised Indel similarity
+    (difflib's ratio, computed exactly and in C), cut off at 0.6; ties go alphabetically.
+    """
+    key = name_key(name)
+    if not key:
+        return []
+    candidates = _shortlist(_trigram_index(snapshot), key)
+    candidates.extend(_neighbours(key, _sorted_names(snapshot)))
+    found = process.extract(
+        key,
+        list(dict.fromkeys(candidates)),
+        scorer=fuzz.ratio,
+        score_cutoff=CUTOFF,
+        limit=limit,
+        processor=None,
+    )
+    ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))
+    return [snapshot.display_by_key[known] for known, _score, _index in ranked]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,8 @@ class DerivedIndexes:
 
     # name trigram -> the name keys that contain it (close-name suggestions)
     trigrams: Mapping[str, tuple[str, ...]] | None = None
+    # the name keys in order, and reversed in order of their reversal (close-name suggestions)
+    sorted_names: tuple[list[str], list[str]] | None = None
     # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
     offering_text: dict[int, OfferingText] = field(default_factory=dict)
     # the name forms, compiled (catalog.core.names.form_index)
@@ -115,24 +117,30 @@ class Snapshot:
         architectures: Iterable[ArchitectureRec],
         loaded_at: dt.datetime | None,
     ) -> Snapshot:
-        model_list = tuple(sorted(models, key=lambda m: m.key))
-        by_name: dict[str, ModelRec] = {}
+        model_list = tuple(sorted(models, key=_KEY))
+        keys = list(map(_KEY, model_list))
+        # Model names first, in C: a model's own name always wins over another's alias.
+        by_name: dict[str, ModelRec] = dict(zip(keys, model_list, strict=True))
+        display: dict[str, str] = dict(zip(keys, map(_NAME, model_list), strict=True))
         by_alias: dict[str, tuple[ModelRec, str]] = {}
-        display: dict[str, str] = {}
-        offerings_at: dict[OfferingPlace, list[OfferingRec]] = defaultdict(list)
+        offerings_at: dict[OfferingPlace, tuple[OfferingRec, ...]] = {}
         for model in model_list:
-            by_name[model.key] = model
-            display[model.key] = model.name
             for alias, kind in model.aliases:
                 key = name_key(alias)
                 by_alias.setdefault(key, (model, kind))
                 display.setdefault(key, alias)
-            for offering in model.offerings:
-                offerings_at[(model.name, offering.provider, offering.mode)].append(offering)
+            offerings = model.offerings
+            if len(offerings) == 1:  # most models: the place's tuple is the model's own
+                offering = offerings[0]
+                offerings_at[(model.name, offering.provider, offering.mode)] = offerings
                 if offering.endpoint_name:
-                    key = name_key(offering.endpoint_name)
-                    by_alias.setdefault(key, (model, "endpoint"))
-                    display.setdefault(key, offering.endpoint_name)
+                    _add_endpoint(model, offering.endpoint_name, by_alias, display)
+                continue
+            for offering in offerings:
+                place = (model.name, offering.provider, offering.mode)
+                offerings_at[place] = (*offerings_at.get(place, ()), offering)
+                if offering.endpoint_name:
+                    _add_endpoint(model, offering.endpoint_name, by_alias, display)
         provider_map = {p.slug: p for p in providers}
         provider_keys: dict[str, ProviderRec] = {}
         for provider in provider_map.values():
@@ -161,8 +169,8 @@ class Snapshot:
             architectures=arch_list,
             by_name=_frozen(by_name),
             by_alias=_frozen(by_alias),
-            by_exact_name=_frozen({m.name: m for m in model_list}),
-            offerings_at=_frozen({k: tuple(v) for k, v in offerings_at.items()}),
+            by_exact_name=_frozen(dict(zip(map(_NAME, model_list), model_list, strict=True))),
+            offerings_at=_frozen(offerings_at),
             architecture_by_key=_frozen(arch_keys),
             provider_by_key=_frozen(provider_keys),
             publisher_by_key=_frozen(publisher_keys),
@@ -172,6 +180,21 @@ class Snapshot:
     @property
     def offering_count(self) -> int:
         return sum(len(m.offerings) for m in self.models)
+
+
+_KEY = attrgetter("key")
+_NAME = attrgetter("name")
+
+
+def _add_endpoint(
+    model: ModelRec,
+    endpoint_name: str,
+    by_alias: dict[str, tuple[ModelRec, str]],
+    display: dict[str, str],
+) -> None:
+    key = name_key(endpoint_name)
+    by_alias.setdefault(key, (model, "endpoint"))
+    display.setdefault(key, endpoint_name)
 
 
 @contextmanager

@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+from itertools import repeat
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, exc, func, select
 from sqlalchemy.orm import Session
 
 from catalog.core.records import (
@@ -101,19 +103,38 @@ def read_snapshot(session: Session) -> Snapshot:
 def _columns(connection: Connection, spec: Spec) -> dict[str, list[Any]]:
     """One SELECT of the spec's columns, as field -> converted values (in row order).
 
-    Rows are fetched and transposed a partition at a time, so the peak memory holds the
-    columns and one partition, never every row object beside every column.
+    Rows come straight from the driver's cursor as plain tuples (no SQLAlchemy `Row` per
+    row), fetched and transposed a partition at a time, so the peak memory holds the columns
+    and one partition, never every row beside every column. Each column gets its type's own
+    result processor (SQLite's text dates, 0/1 booleans) and the spec's conversion, in C.
     """
     entries = [
         (name, entry if isinstance(entry, tuple) else (entry, None)) for name, entry in spec.items()
     ]
-    result = connection.execute(select(*(column for _, (column, _) in entries)))
+    statement = select(*(column for _, (column, _) in entries))
+    dialect = connection.dialect
+    converters = [
+        (column.type.dialect_impl(dialect).result_processor(dialect, None), convert)
+        for column, (_, (_, convert)) in zip(statement.selected_columns, entries, strict=True)
+    ]
     columns: list[list[Any]] = [[] for _ in entries]
-    for partition in result.partitions(PARTITION_ROWS):
-        for (_, (_, convert)), column, values in zip(
-            entries, columns, zip(*partition, strict=True), strict=True
-        ):
-            column.extend(map(convert, values) if convert is not None else values)
+    sql = str(statement.compile(dialect=dialect))
+    cursor_result = connection.exec_driver_sql(sql)  # execution errors come wrapped already
+    try:
+        while partition := cursor_result.cursor.fetchmany(PARTITION_ROWS):
+            for (processor, convert), column, raw in zip(
+                converters, columns, zip(*partition, strict=True), strict=True
+            ):
+                values: Iterable[Any] = raw
+                if processor is not None:
+                    values = map(processor, values)
+                if convert is not None:
+                    values = map(convert, values)
+                column.extend(values)
+    except dialect.loaded_dbapi.Error as error:  # and so do the driver's, while fetching
+        raise exc.DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
+    finally:
+        cursor_result.close()
     return {name: column for (name, _), column in zip(entries, columns, strict=True)}
 
 
@@ -124,8 +145,17 @@ def _fields(record: type[Any]) -> tuple[str, ...]:
 
 
 def _records(record: Callable[..., R], columns: Mapping[str, Sequence[Any]]) -> list[R]:
-    """Build one record per row, each field from the column of the same name."""
-    return list(map(record, *(columns[name] for name in _fields(record))))  # type: ignore[arg-type]
+    """Build one record per row, each field from the column of the same name.
+
+    A named tuple is made with `tuple.__new__` over zipped columns: all in C, where its own
+    `__new__` (Python code) would cost a call per record.
+    """
+    kind: Any = record
+    fields = [columns[name] for name in _fields(kind)]
+    if isinstance(kind, type) and issubclass(kind, tuple):
+        make: Any = partial(tuple.__new__, kind)
+        return list(map(make, zip(*fields, strict=True)))
+    return list(map(record, *fields))
 
 
 def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[R]]:
@@ -137,6 +167,21 @@ def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[
 
 def _sorted(items: Sequence[Any], key: Any = None) -> tuple[Any, ...]:
     return tuple(sorted(items, key=key)) if len(items) > 1 else tuple(items)
+
+
+def _per_id(
+    ids: Sequence[int], groups: Mapping[int, Sequence[R]], key: Any = None
+) -> list[tuple[R, ...]]:
+    """Each id's group as a sorted tuple, `()` for an id with none.
+
+    Only the ids that have a group are sorted; the rest share one empty tuple, looked up
+    in C (most offerings have no reports and no replacements).
+    """
+    ready = {
+        id_: tuple(sorted(found, key=key)) if len(found) > 1 else tuple(found)
+        for id_, found in groups.items()
+    }
+    return list(map(ready.get, ids, repeat(())))
 
 
 def _by_id(columns: Mapping[str, Sequence[Any]], values: Sequence[R]) -> dict[int, R]:
@@ -293,13 +338,10 @@ def _read_snapshot(session: Session) -> Snapshot:
     )
     offering_ids = offering_columns["id"]
     offering_columns["model"] = list(map(model_names.__getitem__, offering_columns["model_id"]))
-    offering_columns["reports"] = [
-        _sorted(reports.get(id_, ()), key=lambda r: r.on) for id_ in offering_ids
-    ]
-    offering_columns["replacements"] = [
-        _sorted(replacements.get(id_, ()), key=lambda r: r.effective_on or dt.date.min)
-        for id_ in offering_ids
-    ]
+    offering_columns["reports"] = _per_id(offering_ids, reports, key=lambda r: r.on)
+    offering_columns["replacements"] = _per_id(
+        offering_ids, replacements, key=lambda r: r.effective_on or dt.date.min
+    )
     offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
     del offering_columns, report_columns, replacement_columns, reports, replacements  # peak memory
 
@@ -328,11 +370,10 @@ def _read_snapshot(session: Session) -> Snapshot:
             "notes": M.notes,
         },
     )
-    model_columns["offerings"] = [
-        _sorted(offerings.get(id_, ()), key=lambda o: (o.provider, o.mode, o.task))
-        for id_ in model_columns["id"]
-    ]
-    model_columns["aliases"] = [_sorted(aliases.get(id_, ())) for id_ in model_columns["id"]]
+    model_columns["offerings"] = _per_id(
+        model_columns["id"], offerings, key=lambda o: (o.provider, o.mode, o.task)
+    )
+    model_columns["aliases"] = _per_id(model_columns["id"], aliases)
     shapes, versions = _read_versions(connection, source, maybe_source, model_names, provider_slugs)
     model_columns["version_shapes"] = [shapes.get(id_, ()) for id_ in model_columns["id"]]
     model_columns["versions"] = [versions.get(id_, ()) for id_ in model_columns["id"]]

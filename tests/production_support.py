@@ -1,0 +1,211 @@
+"""Helpers for the production tests: real server processes, a load generator, and a TCP
+proxy that can cut a database off without touching the shared server behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+CLI = [sys.executable, "-m", "catalog"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODEL_CATALOG_")}
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[str]
+
+
+@contextmanager
+def server(*args: str, env: dict[str, str], ready_path: str = "/healthz") -> Iterator[Server]:
+    """`model-catalog serve` on a free loopback port; stopped (SIGINT, then kill) afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--no-access-log", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its workers can be signalled as a group
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"server exited {process.returncode}")
+            try:
+                if httpx.get(f"{base}{ready_path}", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server did not answer {ready_path} within 60 s")
+            time.sleep(0.2)
+        yield Server(base, process)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@dataclass
+class Outcome:
+    url: str
+    at: float  # time.monotonic() when the request was sent
+    seconds: float
+    status: int | None  # None: a transport error (refused, reset, timed out)
+    headers: httpx.Headers | None = None
+    body: bytes = b""
+    error: str = ""
+
+
+@dataclass
+class Load:
+    """Requests sent back to back from a few threads until stopped; every outcome kept."""
+
+    urls: list[str]
+    threads: int = 4
+    timeout: float = 10.0
+    outcomes: list[Outcome] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _workers: list[threading.Thread] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _run(self, offset: int) -> None:
+        with httpx.Client(timeout=self.timeout) as client:
+            index = offset
+            while not self._stop.is_set():
+                url = self.urls[index % len(self.urls)]
+                index += self.threads
+                started = time.monotonic()
+                try:
+                    response = client.get(url)
+                    outcome = Outcome(
+                        url,
+                        started,
+                        time.monotonic() - started,
+                        response.status_code,
+                        response.headers,
+                        response.content,
+                    )
+                except httpx.TransportError as error:
+                    outcome = Outcome(
+                        url, started, time.monotonic() - started, None, error=repr(error)
+                    )
+                with self._lock:
+                    self.outcomes.append(outcome)
+
+    def __enter__(self) -> Load:
+        for offset in range(self.threads):
+            worker = threading.Thread(target=self._run, args=(offset,), daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join(timeout=self.timeout + 5)
+
+    def since(self, moment: float) -> list[Outcome]:
+        with self._lock:
+            return [o for o in self.outcomes if o.at >= moment]
+
+    def wait_for(self, predicate: Callable[[Outcome], bool], timeout: float) -> Outcome:
+        """The first outcome (from now on) that satisfies `predicate`; fails after `timeout`."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            for outcome in self.since(start):
+                if predicate(outcome):
+                    return outcome
+            time.sleep(0.05)
+        pytest.fail(f"no matching response within {timeout} s")
+
+
+class TcpProxy:
+    """A loopback TCP forwarder to `target`, in a thread of its own, that can be cut (stop
+    listening, drop every connection) and restored on the same port."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.server: asyncio.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.thread.start()
+
+    def _call(self, coroutine: object) -> object:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(10)  # type: ignore[arg-type]
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.close()
+            return
+        self.writers |= {writer, up_writer}
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        self.writers -= {writer, up_writer}
+
+    async def _start(self) -> None:
+        self.server = await asyncio.start_server(
+            self._handle, "127.0.0.1", self.port, reuse_address=True
+        )
+
+    async def _cut(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for writer in list(self.writers):
+            writer.transport.abort()
+        self.writers.clear()
+
+    def start(self) -> None:
+        self._call(self._start())
+
+    def cut(self) -> None:
+        self._call(self._cut())
+
+    def close(self) -> None:
+        self.cut()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)

@@ -1,0 +1,253 @@
+"""Production behaviour with real processes on loopback, each bounded in time: replicas
+following a load under traffic, a database cut off and back, a SQLite file held by a writer,
+a worker killed, a graceful SIGTERM. PostgreSQL is cut through a proxy of the test's own:
+the shared server is never stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from production_support import CLI, Load, Outcome, TcpProxy, environment, server
+from sqlalchemy.engine import make_url
+
+from catalog.store.resources import seed_path
+
+from conftest import new_database_url
+
+pytestmark = pytest.mark.slow
+SEED_TITLE = "Supported foundation models on Mosaic AI Model Serving (Swedish machine translation)"
+NEW_TITLE = "Retitled under load"
+DBRX = "/v1/models/databricks-dbrx-instruct"
+PATHS = [DBRX, "/v1/resolve?model=gpt-4o&provider=openai", "/v1/models?provider=openai&limit=5"]
+
+
+def prepared(url: str, env: dict[str, str]) -> None:
+    for command in (["db", "upgrade"], ["load"]):
+        subprocess.run(
+            [*CLI, *command, "--database-url", url], env=env, check=True, capture_output=True
+        )
+
+
+def revision_of(outcome: Outcome) -> int:
+    assert outcome.headers is not None, outcome.error
+    values = outcome.headers.get_list("x-catalog-revision")
+    assert len(values) == 1, values
+    return int(values[0])
+
+
+def test_two_replicas_under_load_follow_a_load_without_a_failed_request(tmp_path: Path) -> None:
+    for url in new_database_url("postgresql", tmp_path):
+        env = environment()
+        prepared(url, env)
+        options = ("--database-url", url, "--reload-seconds", "1")
+        with server(*options, env=env) as first, server(*options, env=env) as second:
+            urls = [f"{s.base}{p}" for s in (first, second) for p in PATHS]
+            with Load(urls, threads=4) as load:
+                time.sleep(1.0)
+                before = revision_of(load.since(0)[0])
+                changed = tmp_path / "changed.yaml"
+                text = seed_path().read_text(encoding="utf-8")
+                changed.write_text(text.replace(SEED_TITLE, NEW_TITLE), encoding="utf-8")
+                subprocess.run(
+                    [*CLI, "load", str(changed), "--database-url", url],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
+                loaded = time.monotonic()
+                caught_up = {}
+                for replica in (first, second):
+                    seen = load.wait_for(
+                        lambda o, base=replica.base, old=before: (
+                            o.status == 200 and o.url.startswith(base) and revision_of(o) > old
+                        ),
+                        timeout=15,
+                    )
+                    caught_up[replica.base] = seen.at - loaded
+                time.sleep(1.0)
+            outcomes = load.since(0)
+        failed = [o for o in outcomes if o.status != 200]
+        assert not failed, failed[:3]
+        assert len(outcomes) > 100
+        for outcome in outcomes:
+            revision = revision_of(outcome)  # exactly one revision header on every response
+            if outcome.url.endswith(DBRX):
+                # the body matches its revision: never new data under the old one or vice versa
+                assert (NEW_TITLE.encode() in outcome.body) == (revision > before)
+        # within the reload interval (1 s), plus the read itself and the loader's commit
+        assert max(caught_up.values()) < 1.0 + 2.0, caught_up
+
+
+def test_postgresql_cut_off_under_load_serves_the_last_snapshot_then_recovers(
+    tmp_path: Path,
+) -> None:
+    for url in new_database_url("postgresql", tmp_path):
+        env = environment()
+        prepared(url, env)
+        target = make_url(url)
+        proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
+        proxy.start()
+        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(
+            hide_password=False
+        )
+        try:
+            options = ("--database-url", proxied, "--reload-seconds", "0.5")
+            with server(*options, env=env) as api:
+                with Load([f"{api.base}{p}" for p in PATHS], threads=3, timeout=10) as load:
+                    time.sleep(0.5)
+                    proxy.cut()
+                    cut_at = time.monotonic()
+                    _wait_status(f"{api.base}/readyz", 503, timeout=10)
+                    stale = load.wait_for(
+                        lambda o: (
+                            o.status == 200
+                            and o.headers is not None
+                            and o.headers.get("x-catalog-stale") == "true"
+                        ),
+                        timeout=10,
+                    )
+                    assert stale.at >= cut_at - 1
+                    time.sleep(2.0)  # a while without the database, still under load
+                    proxy.start()
+                    restored_at = time.monotonic()
+                    _wait_status(f"{api.base}/readyz", 200, timeout=15)
+                    fresh = load.wait_for(
+                        lambda o, since=restored_at: (
+                            o.status == 200
+                            and o.at > since
+                            and o.headers is not None
+                            and "x-catalog-stale" not in o.headers
+                        ),
+                        timeout=10,
+                    )
+                    assert fresh.status == 200
+                outcomes = load.since(0)
+        finally:
+            proxy.close()
+        assert outcomes
+        assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
+        assert max(o.seconds for o in outcomes) < 5.0, "a request hung while the database was away"
+        assert not any(b"Traceback" in o.body for o in outcomes)
+
+
+def _wait_status(url: str, status: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(url, timeout=5)
+            last = response.status_code
+            if response.status_code == status:
+                assert b"Traceback" not in response.content
+                return
+        except httpx.TransportError as error:
+            last = error
+        time.sleep(0.1)
+    pytest.fail(f"{url} never answered {status} within {timeout} s (last: {last})")
+
+
+@pytest.mark.parametrize("lock", ["IMMEDIATE", "EXCLUSIVE"])
+def test_a_sqlite_file_held_by_a_writer_keeps_serving(tmp_path: Path, lock: str) -> None:
+    path = tmp_path / "held.sqlite3"
+    url = f"sqlite:///{path}"
+    env = environment()
+    prepared(url, env)
+    with server("--database-url", url, "--reload-seconds", "0.2", env=env) as api:
+        with Load([f"{api.base}{p}" for p in PATHS], threads=3, timeout=10) as load:
+            time.sleep(0.5)
+            writer = sqlite3.connect(path, isolation_level=None)
+            writer.execute(f"BEGIN {lock}")
+            writer.execute("UPDATE sources SET title = title")
+            held_at = time.monotonic()
+            time.sleep(3.0)  # longer than the reload interval, many checks while held
+            writer.execute("ROLLBACK")
+            writer.close()
+            time.sleep(0.5)
+        during = [o for o in load.since(held_at) if o.at < held_at + 3.0]
+        outcomes = load.since(0)
+    assert len(during) > 10
+    assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
+    assert max(o.seconds for o in during) < 2.0, "a request waited on the writer's lock"
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    return [child.pid for child in psutil.Process(pid).children()]
+
+
+def test_a_worker_killed_under_load_leaves_the_others_answering(tmp_path: Path) -> None:
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"))
+    with server("--workers", "2", env=env) as api:
+        deadline = time.monotonic() + 30
+        while len(workers := _children(api.process.pid)) < 2:
+            assert time.monotonic() < deadline, "two workers never started"
+            time.sleep(0.2)
+        with Load([f"{api.base}{p}" for p in PATHS], threads=4, timeout=10) as load:
+            time.sleep(0.5)
+            os.kill(workers[0], signal.SIGKILL)
+            killed_at = time.monotonic()
+            time.sleep(3.0)
+        after = [o for o in load.since(killed_at + 0.5)]
+        around = load.since(killed_at - 0.5)
+    assert len(after) > 20
+    assert all(o.status == 200 for o in after), [o for o in after if o.status != 200][:3]
+    # only requests in flight on the killed worker at that instant may have failed
+    assert sum(o.status != 200 for o in around) <= 4
+
+
+def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Path) -> None:
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"))
+    with server(env=env) as api:
+        port = int(api.base.rsplit(":", 1)[1])
+        body = b'{"models": ["gpt-4o", "databricks-dbrx-instruct"]}'
+        head = (
+            f"POST /v1/resolve HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(head + body[:10])  # the request is in flight: half its body
+            time.sleep(0.3)
+            os.kill(api.process.pid, signal.SIGTERM)
+            time.sleep(0.5)
+            # no new connection is accepted while it drains
+            with pytest.raises(httpx.TransportError):
+                httpx.get(f"{api.base}/healthz", timeout=2)
+            connection.sendall(body[10:])
+            reply = b""
+            while chunk := connection.recv(65536):
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+        assert b'"status"' in reply and b"Traceback" not in reply
+        # uvicorn drains, then ends by the signal it got (exit status -SIGTERM), or 0
+        assert api.process.wait(timeout=15) in (0, -signal.SIGTERM)
+
+
+def test_metrics_sum_over_workers_with_a_multiprocess_directory(tmp_path: Path) -> None:
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"), PROMETHEUS_MULTIPROC_DIR=str(directory))
+    with server("--workers", "2", env=env) as api, httpx.Client(timeout=10) as client:
+        for _ in range(40):  # new connections: both workers get some
+            client.get(f"{api.base}{DBRX}", headers={"Connection": "close"})
+        scrapes = [client.get(f"{api.base}/metrics").text for _ in range(4)]
+    totals = set()
+    for text in scrapes:
+        total = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("model_catalog_http_requests_total{")
+            and 'route="/v1/models/{name:path}"' in line
+        )
+        totals.add(total)
+        assert "model_catalog_snapshot_revision{" in text and 'pid="' in text
+    # whichever worker answers the scrape, the count is the sum over both
+    assert totals == {40.0}, totals
