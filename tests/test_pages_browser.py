@@ -187,6 +187,17 @@ def test_the_deprecations_page_for_a_past_date_lists_the_expected_retirements(
         <= o.lifecycle.retired_from
         <= as_of + dt.timedelta(days=90)
     }
+    expected |= {  # a version that retires on a date of its own is listed beside its model
+        (m.name, str(v.lifecycle.retired_from))
+        for m in browser_catalog.models(as_of=as_of)
+        for v in m.versions
+        if v.own_lifecycle
+        and v.lifecycle is not None
+        and v.lifecycle.retired_from
+        and as_of - dt.timedelta(days=365)
+        <= v.lifecycle.retired_from
+        <= as_of + dt.timedelta(days=90)
+    }
     assert ("DBRX Instruct", "2025-05-01") in expected
     driver.get(server + "/deprecations?as_of=2025-04-15&past_days=365&within_days=90")
     wait_for(driver, "ol.retirements")

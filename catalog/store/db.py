@@ -40,6 +40,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Write-ahead logging: a load commits while readers are mid-snapshot, and readers never
+    # wait for a writer; each reader still sees one committed state for its transaction.
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
