@@ -47,6 +47,7 @@ _HOME: dict[str, str] = {
             "LifecycleDate",
             "LoadReport",
             "ModelInfo",
+            "ModelListPage",
             "NameFormInfo",
             "Notice",
             "OfferingInfo",
@@ -104,6 +105,7 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import LifecycleDate as LifecycleDate
     from catalog.schemas import LoadReport as LoadReport
     from catalog.schemas import ModelInfo as ModelInfo
+    from catalog.schemas import ModelListPage as ModelListPage
     from catalog.schemas import NameFormInfo as NameFormInfo
     from catalog.schemas import Notice as Notice
     from catalog.schemas import OfferingInfo as OfferingInfo

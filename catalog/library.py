@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +21,7 @@ from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
+from catalog.core.listing import in_list_order
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
@@ -38,6 +41,7 @@ from catalog.schemas import (
     Health,
     LoadReport,
     ModelInfo,
+    ModelListPage,
     ProviderInfo,
     Resolution,
     RevisionEntry,
@@ -201,37 +205,58 @@ class Catalog:
     ) -> list[ModelInfo]:
         """Models with the offerings that pass every filter; a model with none is left out."""
         snapshot = self.snapshot()
-        wanted_provider = arguments.parse_provider(snapshot, provider)
-        wanted_publisher = arguments.parse_publisher(snapshot, publisher)
-        wanted_task = arguments.parse_task(task)
-        wanted_mode = arguments.parse_mode(serving_mode)
-        wanted_status = arguments.parse_status(status)
-        day = arguments.parse_date(as_of)
-        needle = None
-        if query:
-            written = find_written(snapshot, arguments.parse_name(query, field="query"))
-            needle = name_key(written.model.name if written.model else written.read.name)
-            if wanted_provider is None and written.read.provider is not None:
-                wanted_provider = snapshot.providers[written.read.provider]
+        day, shown = _model_filter(
+            snapshot, provider, publisher, task, serving_mode, status, as_of, query
+        )
+        return [
+            model_info(model, day, offerings)
+            for model in snapshot.models
+            if (offerings := shown(model))
+        ]
 
-        def keep(offering: OfferingRec) -> bool:
-            return (
-                (wanted_provider is None or offering.provider == wanted_provider.slug)
-                and (wanted_task is None or offering.task is wanted_task)
-                and (wanted_mode is None or offering.mode is wanted_mode)
-                and (wanted_status is None or status_on(offering, day) is wanted_status)
+    def models_page(
+        self,
+        *,
+        provider: str | None = None,
+        publisher: str | None = None,
+        task: str | Task | None = None,
+        serving_mode: str | ServingMode | None = None,
+        status: str | OfferingStatus | None = None,
+        as_of: str | dt.date | None = None,
+        query: str | None = None,
+        limit: int = 100,
+        after: tuple[str, str] | None = None,
+    ) -> ModelListPage:
+        """One page of `models(...)` in list order (by name, case-insensitively), after `after`.
+
+        The filters run over the snapshot's records and only the page's models are converted,
+        so a page of a large catalog costs one pass over records, not a schema object per match.
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidArgument(
+                f"limit must be a whole number >= 1, not {limit!r}", field="limit"
             )
-
-        result = []
-        for model in snapshot.models:
-            if wanted_publisher is not None and model.publisher != wanted_publisher.slug:
-                continue
-            if needle is not None and not _matches(model, needle):
-                continue
-            offerings = tuple(o for o in model.offerings if keep(o))
-            if offerings:
-                result.append(model_info(model, day, offerings))
-        return result
+        if after is not None and not (
+            isinstance(after, tuple) and len(after) == 2 and all(isinstance(x, str) for x in after)
+        ):
+            raise InvalidArgument(
+                f"after must be the next_after of the previous page, not {after!r}", field="after"
+            )
+        snapshot = self.snapshot()
+        day, shown = _model_filter(
+            snapshot, provider, publisher, task, serving_mode, status, as_of, query
+        )
+        ordered, keys = in_list_order(snapshot)
+        matched = [(i, found) for i, model in enumerate(ordered) if (found := shown(model))]
+        start = bisect.bisect_right(keys, after) if after is not None else 0
+        first = bisect.bisect_left(matched, start, key=itemgetter(0))
+        window = matched[first : first + limit]
+        more = first + limit < len(matched)
+        return ModelListPage(
+            models=[model_info(ordered[i], day, found) for i, found in window],
+            count=len(matched),
+            next_after=keys[window[-1][0]] if more and window else None,
+        )
 
     def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
         """One model by any name people write for it: its name, an alias, an endpoint name, a
@@ -503,6 +528,53 @@ def _resolved_model(snapshot: Snapshot, name: str, day: dt.date) -> ModelRec | N
         if candidate and (found := find_model(snapshot, candidate)) is not None:
             return found
     return None
+
+
+def _model_filter(
+    snapshot: Snapshot,
+    provider: str | None,
+    publisher: str | None,
+    task: str | Task | None,
+    serving_mode: str | ServingMode | None,
+    status: str | OfferingStatus | None,
+    as_of: str | dt.date | None,
+    query: str | None,
+) -> tuple[dt.date, Callable[[ModelRec], tuple[OfferingRec, ...]]]:
+    """The day, and a model's offerings that pass every filter (empty: the model is left out).
+
+    Works on records only: the status filter reads each offering's lifecycle on the day.
+    """
+    wanted_provider = arguments.parse_provider(snapshot, provider)
+    wanted_publisher = arguments.parse_publisher(snapshot, publisher)
+    wanted_task = arguments.parse_task(task)
+    wanted_mode = arguments.parse_mode(serving_mode)
+    wanted_status = arguments.parse_status(status)
+    day = arguments.parse_date(as_of)
+    needle = None
+    if query:
+        written = find_written(snapshot, arguments.parse_name(query, field="query"))
+        needle = name_key(written.model.name if written.model else written.read.name)
+        if wanted_provider is None and written.read.provider is not None:
+            wanted_provider = snapshot.providers[written.read.provider]
+    provider_slug = None if wanted_provider is None else wanted_provider.slug
+    publisher_slug = None if wanted_publisher is None else wanted_publisher.slug
+
+    def keep(offering: OfferingRec) -> bool:
+        return (
+            (provider_slug is None or offering.provider == provider_slug)
+            and (wanted_task is None or offering.task is wanted_task)
+            and (wanted_mode is None or offering.mode is wanted_mode)
+            and (wanted_status is None or status_on(offering, day) is wanted_status)
+        )
+
+    def shown(model: ModelRec) -> tuple[OfferingRec, ...]:
+        if publisher_slug is not None and model.publisher != publisher_slug:
+            return ()
+        if needle is not None and not _matches(model, needle):
+            return ()
+        return tuple(o for o in model.offerings if keep(o))
+
+    return day, shown
 
 
 def _matches(model: ModelRec, needle: str) -> bool:

@@ -113,6 +113,14 @@ class ModelInfo(Public):
     versions: list[VersionInfo] = Field(default_factory=list)
 
 
+class ModelListPage(Public):
+    """One page of `Catalog.models_page`: list order is by name, case-insensitively."""
+
+    models: list[ModelInfo]
+    count: int  # how many models pass the filters, over all pages
+    next_after: tuple[str, str] | None = None  # pass as `after` for the next page; None: last
+
+
 class ProviderInfo(Public):
     slug: str
     name: str

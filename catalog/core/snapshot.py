@@ -63,6 +63,8 @@ class DerivedIndexes:
     version_offerings: dict[tuple[object, ...], OfferingRec] = field(default_factory=dict)
     # extra names -> the check's multi-pattern matcher (catalog.check.matcher.Matcher)
     matchers: dict[tuple[str, ...], object] = field(default_factory=dict)
+    # the models in list order and their (folded name, name) keys (catalog.core.listing)
+    listing: tuple[tuple[ModelRec, ...], list[tuple[str, str]]] | None = None
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from catalog.api.deps import AnswerDep, AsOf, Provider, ServingModeParam, TaskParam, norm
 from catalog.api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE, named_as
-from catalog.api.paging import page
+from catalog.api.paging import decode_cursor, encode_cursor
 from catalog.api.schemas import ModelsPage
 from catalog.arguments import parse_date
 from catalog.library import Catalog
@@ -45,7 +45,8 @@ async def list_models(
     key = ("models", *filters, day, q, limit, cursor)
 
     def build(catalog: Catalog) -> ModelsPage:
-        found = catalog.models(
+        # Filters run on the snapshot's records; only this page's models become schema objects.
+        found = catalog.models_page(
             provider=provider,
             publisher=publisher,
             task=task,
@@ -53,9 +54,15 @@ async def list_models(
             status=status,
             as_of=day,
             query=q,
+            limit=limit,
+            after=None if cursor is None else decode_cursor(cursor),
         )
-        data, next_cursor = page(found, limit, cursor)
-        return ModelsPage(data=data, next_cursor=next_cursor, count=len(found))
+        after = found.next_after
+        return ModelsPage(
+            data=found.models,
+            next_cursor=None if after is None else encode_cursor(after),
+            count=found.count,
+        )
 
     with named_as(query="q"):
         return answer.answer(request, key, build)
