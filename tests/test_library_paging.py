@@ -9,6 +9,7 @@ import pytest
 
 from catalog import Catalog, InvalidArgument, ModelInfo, ModelListPage
 from catalog import library as library_module
+from catalog.core.listing import in_list_order
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -107,3 +108,11 @@ def test_bad_arguments_name_their_field(
     with pytest.raises(InvalidArgument) as raised:
         catalog.models_page(**arguments)
     assert raised.value.field == field
+
+
+def test_the_list_order_index_is_built_once_per_snapshot(catalog: Catalog) -> None:
+    snapshot = catalog.snapshot()
+    first = in_list_order(snapshot)
+    assert in_list_order(snapshot) is first
+    ordered, keys = first
+    assert keys == sorted(keys) and len(ordered) == len(snapshot.models)

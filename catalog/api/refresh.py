@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
+from catalog.core.listing import in_list_order
 from catalog.core.lookup import prepare_suggestions
 from catalog.errors import CatalogError
 from catalog.library import Catalog
@@ -23,8 +24,11 @@ log = logging.getLogger("catalog.api")
 
 
 def _refresh_and_prepare(catalog: Catalog) -> None:
-    """Recheck the revision; a new snapshot gets its suggestion indexes here, off the loop."""
-    prepare_suggestions(catalog.refresh())
+    """Recheck the revision; a new snapshot gets its suggestion and list-order indexes here,
+    off the loop (built once per snapshot; a request would otherwise pay for them)."""
+    snapshot = catalog.refresh()
+    prepare_suggestions(snapshot)
+    in_list_order(snapshot)
 
 
 async def _refresh(catalog: Catalog, every: float) -> None:
