@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
+from catalog.core.words import plural
 from catalog.schemas import CheckFinding, CheckReport
 from catalog.vocabulary import FindingLevel
 
@@ -85,7 +86,7 @@ def summary(report: CheckReport) -> str:
         if report.findings
         else "no references to retired, retiring or deprecated models"
     )
-    tail = [f"{report.files_scanned} files scanned", f"as of {report.as_of}"]
+    tail = [f"{plural(report.files_scanned, 'file')} scanned", f"as of {report.as_of}"]
     if report.suppressed:
         tail.append(f"{report.suppressed} suppressed")
     if report.fixes:
