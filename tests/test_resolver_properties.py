@@ -422,9 +422,7 @@ def offering_at(
 ) -> OfferingRec | None:
     if model is None or provider is None or mode is None:
         return None
-    return next(
-        (o for o in snapshot.offerings_at.get((model, provider, mode), ()) if o.task is task), None
-    )
+    return next((o for o in snapshot.offerings_at(model, provider, mode) if o.task is task), None)
 
 
 def fits(offering: OfferingRec, result: Resolution) -> bool:
@@ -505,7 +503,7 @@ def check_retired(snapshot: Snapshot, result: Resolution, asked: OfferingRec) ->
         links = in_force(last, as_of)
         latest = max(r.effective_on or dt.date.min for r in links)
         assert any(
-            not snapshot.offerings_at.get((r.model, r.provider, r.mode))
+            not snapshot.offerings_at(r.model, r.provider, r.mode)
             for r in links
             if (r.effective_on or dt.date.min) == latest
         )

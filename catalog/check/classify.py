@@ -238,9 +238,7 @@ class Classifier:
         model = result.matched if result.status is ResolutionStatus.ok else result.model
         if model is None or result.provider is None or result.serving_mode is None:
             return None
-        for offering in self.snapshot.offerings_at.get(
-            (model, result.provider, result.serving_mode), ()
-        ):
+        for offering in self.snapshot.offerings_at(model, result.provider, result.serving_mode):
             if offering.task is result.task:
                 return offering
         return None

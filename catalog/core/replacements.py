@@ -84,9 +84,7 @@ def follow_from_retired(
                     )
                 )
             return chain, warnings, None
-        targets = snapshot.offerings_at.get(
-            (replacement.model, replacement.provider, replacement.mode), ()
-        )
+        targets = snapshot.offerings_at(replacement.model, replacement.provider, replacement.mode)
         if not targets:
             warnings.append(
                 Notice(

@@ -1,0 +1,137 @@
+"""The snapshot read's shortcuts give the same catalog as the plain build from records.
+
+`read_snapshot` hands the build the aliases as the database's columns (keys already folded),
+reads rarely set offering columns in a second, filtered query, and freezes a large snapshot
+out of the cyclic collector. Each shortcut is checked against the slow, obvious way.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+
+from catalog.core.names import name_key
+from catalog.core.records import ModelRec, OfferingRec, SourceRec
+from catalog.core.snapshot import Snapshot, gc_paused
+from catalog.library import Catalog
+from catalog.store.db import session_scope
+from catalog.store.read import read_snapshot
+from catalog.vocabulary import ServingMode, Task
+
+SOURCE = SourceRec(key="test", title="test", verified=True)
+
+
+def test_read_snapshot_indexes_equal_the_build_from_records(catalog: Catalog) -> None:
+    read = catalog.snapshot()
+    rebuilt = Snapshot.build(
+        revision=read.revision,
+        models=read.models,
+        providers=read.providers.values(),
+        publishers=read.publishers.values(),
+        architectures=read.architectures,
+        name_forms=read.name_forms,
+    )
+    assert dict(read.by_alias) == dict(rebuilt.by_alias)
+    assert dict(read.display_by_key) == dict(rebuilt.display_by_key)
+    assert dict(read.by_name) == dict(rebuilt.by_name)
+    assert read.models == rebuilt.models
+    written = {a for m in read.models for a, _ in m.aliases} | {
+        o.endpoint_name for m in read.models for o in m.offerings if o.endpoint_name
+    }
+    assert len(written) > 20  # the seed's aliases and endpoint names, each reachable
+    assert {read.display_by_key[name_key(name)] for name in written} <= written | {
+        m.name for m in read.models
+    }
+    assert all(
+        name_key(name) in read.by_alias or name_key(name) in read.by_name for name in written
+    )
+
+
+def test_sparse_offering_columns_land_on_their_own_offerings(catalog: Catalog) -> None:
+    """Endpoint names and retirement dates are read apart from the rest: each must sit on
+    the offering the database holds it for, never on a neighbour."""
+    snapshot = catalog.snapshot()
+    offerings = [o for m in snapshot.models for o in m.offerings]
+    with_endpoint = [o for o in offerings if o.endpoint_name]
+    retiring = [o for o in offerings if o.retires_on]
+    assert with_endpoint and retiring
+    assert len(with_endpoint) < len(offerings) and len(retiring) < len(offerings)
+    for offering in with_endpoint:
+        found = catalog.resolve(offering.endpoint_name or "", task=offering.task)
+        assert found.matched == offering.model  # (`model` is the replacement, if retired)
+    # the same facts through the ORM, row by row
+    from sqlalchemy import select
+
+    from catalog.store import models as orm
+
+    with session_scope(catalog.engine) as session:
+        rows = session.execute(
+            select(orm.Model.name, orm.Provider.slug, orm.Offering.retires_on)
+            .join(orm.Model, orm.Model.id == orm.Offering.model_id)
+            .join(orm.Provider, orm.Provider.id == orm.Offering.provider_id)
+            .where(orm.Offering.retires_on.is_not(None))
+        ).all()
+    assert sorted((r[0], r[1], r[2]) for r in rows) == sorted(
+        (o.model, o.provider, o.retires_on) for o in retiring
+    )
+
+
+def test_offerings_at_filters_a_models_offerings(catalog: Catalog) -> None:
+    snapshot = catalog.snapshot()
+    model = max(snapshot.models, key=lambda m: len(m.offerings))
+    for offering in model.offerings:
+        found = snapshot.offerings_at(model.name, offering.provider, offering.mode)
+        assert offering in found
+        assert all(o.provider == offering.provider and o.mode is offering.mode for o in found)
+    assert snapshot.offerings_at("no-such-model", "openai", ServingMode.pay_per_token) == ()
+
+
+def test_a_large_build_is_frozen_out_of_the_collector() -> None:
+    before = gc.get_freeze_count()
+    try:
+        with gc_paused(freeze_over=1_000):
+            kept = [(i, [i]) for i in range(5_000)]
+        assert gc.get_freeze_count() >= before + 5_000
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+    assert kept
+
+
+def test_a_small_build_is_not_frozen() -> None:
+    gc.collect()
+    before = gc.get_freeze_count()
+    with gc_paused(freeze_over=100_000):
+        kept = [(i, [i]) for i in range(100)]
+    assert gc.get_freeze_count() == before
+    assert kept
+
+
+def test_read_snapshot_never_freezes_the_seed_catalog(catalog: Catalog) -> None:
+    before = gc.get_freeze_count()
+    with session_scope(catalog.engine) as session:
+        snapshot = read_snapshot(session)
+    assert gc.get_freeze_count() == before
+    assert snapshot.models
+
+
+def test_alias_precedence_without_the_database() -> None:
+    """Built from records alone, the first model in key order keeps a shared alias key."""
+    offering = OfferingRec("m", "openai", ServingMode.pay_per_token, Task.chat, SOURCE)
+    names = [f"model-{i:03d}" for i in range(50)]
+    random.Random(7).shuffle(names)
+    models = [
+        ModelRec(
+            name=name,
+            key=name,
+            publisher="openai",
+            source=SOURCE,
+            offerings=(offering._replace(model=name),),
+            aliases=(("Shared Alias", "display"), (f"{name} alias", "display")),
+        )
+        for name in names
+    ]
+    snapshot = Snapshot.build(revision=1, models=models, providers=())
+    owner, kind = snapshot.by_alias["shared-alias"]
+    assert owner.name == "model-000" and kind == "display"
+    assert snapshot.by_alias["model-031-alias"][0].name == "model-031"
