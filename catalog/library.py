@@ -21,7 +21,7 @@ from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
-from catalog.core.listing import in_list_order
+from catalog.core.listing import in_list_order, positions_matching
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
@@ -205,7 +205,7 @@ class Catalog:
     ) -> list[ModelInfo]:
         """Models with the offerings that pass every filter; a model with none is left out."""
         snapshot = self.snapshot()
-        day, shown = _model_filter(
+        day, shown, _ = _model_filter(
             snapshot, provider, publisher, task, serving_mode, status, as_of, query
         )
         return [
@@ -243,11 +243,12 @@ class Catalog:
                 f"after must be the next_after of the previous page, not {after!r}", field="after"
             )
         snapshot = self.snapshot()
-        day, shown = _model_filter(
+        day, shown, candidates = _model_filter(
             snapshot, provider, publisher, task, serving_mode, status, as_of, query
         )
         ordered, keys = in_list_order(snapshot)
-        matched = [(i, found) for i, model in enumerate(ordered) if (found := shown(model))]
+        positions = range(len(ordered)) if candidates is None else candidates
+        matched = [(i, found) for i in positions if (found := shown(ordered[i]))]
         start = bisect.bisect_right(keys, after) if after is not None else 0
         first = bisect.bisect_left(matched, start, key=itemgetter(0))
         window = matched[first : first + limit]
@@ -539,8 +540,9 @@ def _model_filter(
     status: str | OfferingStatus | None,
     as_of: str | dt.date | None,
     query: str | None,
-) -> tuple[dt.date, Callable[[ModelRec], tuple[OfferingRec, ...]]]:
-    """The day, and a model's offerings that pass every filter (empty: the model is left out).
+) -> tuple[dt.date, Callable[[ModelRec], tuple[OfferingRec, ...]], list[int] | None]:
+    """The day; a model's offerings that pass every filter (empty: the model is left out);
+    and, for a query, the list-order positions of the only models that can pass.
 
     Works on records only: the status filter reads each offering's lifecycle on the day.
     """
@@ -550,10 +552,14 @@ def _model_filter(
     wanted_mode = arguments.parse_mode(serving_mode)
     wanted_status = arguments.parse_status(status)
     day = arguments.parse_date(as_of)
-    needle = None
+    candidates: list[int] | None = None  # list-order positions of the models a query finds
+    hits: set[int] = set()
     if query:
         written = find_written(snapshot, arguments.parse_name(query, field="query"))
         needle = name_key(written.model.name if written.model else written.read.name)
+        candidates = positions_matching(snapshot, needle)
+        ordered, _ = in_list_order(snapshot)
+        hits = {id(ordered[position]) for position in candidates}
         if wanted_provider is None and written.read.provider is not None:
             wanted_provider = snapshot.providers[written.read.provider]
     provider_slug = None if wanted_provider is None else wanted_provider.slug
@@ -570,19 +576,8 @@ def _model_filter(
     def shown(model: ModelRec) -> tuple[OfferingRec, ...]:
         if publisher_slug is not None and model.publisher != publisher_slug:
             return ()
-        if needle is not None and not _matches(model, needle):
+        if candidates is not None and id(model) not in hits:
             return ()
         return tuple(o for o in model.offerings if keep(o))
 
-    return day, shown
-
-
-def _matches(model: ModelRec, needle: str) -> bool:
-    haystack: Sequence[str] = (
-        model.key,
-        name_key(model.display_name or ""),
-        name_key(model.family or ""),
-        *(name_key(alias) for alias, _ in model.aliases),
-        *(name_key(o.endpoint_name) for o in model.offerings if o.endpoint_name),
-    )
-    return any(needle in text for text in haystack)
+    return day, shown, candidates

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import random
 
+from catalog.core.listing import in_list_order, positions_matching
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec, SourceRec
 from catalog.core.snapshot import Snapshot, gc_paused
@@ -135,3 +136,38 @@ def test_alias_precedence_without_the_database() -> None:
     owner, kind = snapshot.by_alias["shared-alias"]
     assert owner.name == "model-000" and kind == "display"
     assert snapshot.by_alias["model-031-alias"][0].name == "model-031"
+
+
+def _brute_force_matches(model: ModelRec, needle: str) -> bool:
+    """The query filter as it was: fold every name of the model, look for the needle."""
+    haystack = (
+        model.key,
+        name_key(model.display_name or ""),
+        name_key(model.family or ""),
+        *(name_key(alias) for alias, _ in model.aliases),
+        *(name_key(o.endpoint_name) for o in model.offerings if o.endpoint_name),
+    )
+    return any(needle in text for text in haystack)
+
+
+def test_search_text_finds_what_folding_every_name_finds(catalog: Catalog) -> None:
+    snapshot = catalog.snapshot()
+    ordered, _ = in_list_order(snapshot)
+    rng = random.Random(11)
+    names = [m.key for m in snapshot.models] + [a for m in snapshot.models for a, _ in m.aliases]
+    needles = {"gpt", "a", "-", "instruct", "zzz-none", "embed", "v2"}
+    for name in rng.sample(names, 40):  # substrings of real keys, some spanning separators
+        key = name_key(name)
+        start = rng.randrange(len(key))
+        needles.add(key[start : start + rng.randint(1, 8)])
+    for needle in needles:
+        expected = [i for i, m in enumerate(ordered) if _brute_force_matches(m, needle)]
+        assert positions_matching(snapshot, needle) == expected, needle
+
+
+def test_query_filter_through_the_library_uses_the_search_text(catalog: Catalog) -> None:
+    found = catalog.models(query="gpt-4o")
+    assert found and all("gpt-4o" in name_key(m.name) or m.aliases for m in found)
+    page = catalog.models_page(query="gpt-4o", limit=2)
+    assert page.count == len(found)
+    assert [m.name for m in page.models] == sorted((m.name for m in found), key=str.casefold)[:2]

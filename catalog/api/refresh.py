@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
-from catalog.core.listing import in_list_order
+from catalog.core.listing import in_list_order, search_text
 from catalog.core.lookup import prepare_suggestions
 from catalog.errors import CatalogError
 from catalog.library import Catalog
@@ -24,11 +24,12 @@ log = logging.getLogger("catalog.api")
 
 
 def _refresh_and_prepare(catalog: Catalog) -> None:
-    """Recheck the revision; a new snapshot gets its suggestion and list-order indexes here,
-    off the loop (built once per snapshot; a request would otherwise pay for them)."""
+    """Recheck the revision; a new snapshot gets its suggestion, list-order and search indexes
+    here, off the loop (built once per snapshot; a request would otherwise pay for them)."""
     snapshot = catalog.refresh()
     prepare_suggestions(snapshot)
     in_list_order(snapshot)
+    search_text(snapshot)
 
 
 async def _refresh(catalog: Catalog, every: float) -> None:

@@ -7,6 +7,9 @@ is derived once per snapshot and kept in its derived indexes.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
+from catalog.core.names import name_key
 from catalog.core.records import ModelRec
 from catalog.core.snapshot import Snapshot, gc_paused
 
@@ -26,3 +29,57 @@ def in_list_order(snapshot: Snapshot) -> tuple[tuple[ModelRec, ...], list[ListKe
             ordered = tuple(sorted(snapshot.models, key=lambda m: list_key(m.name)))
             found = snapshot.derived.listing = (ordered, [list_key(m.name) for m in ordered])
     return found
+
+
+# Between two models' keys in the search text: a control character, which no query holds
+# (a name with one is refused before it is looked up), so no match spans two models.
+_SEPARATOR = "\x00"
+
+
+def search_text(snapshot: Snapshot) -> tuple[str, list[int]]:
+    """Every model's searchable keys (name, display name, family, aliases, endpoint names)
+    in one text, in list order, with the offset where each model's part starts.
+
+    A `query` filter is then a few substring searches in C over one string, where folding
+    every name of 100,000 models per request took 0.7 s. Built once per snapshot.
+    """
+    found = snapshot.derived.search_text
+    if found is None:
+        ordered, _ = in_list_order(snapshot)
+        with gc_paused():
+            parts = list(map(_searchable, ordered))
+            starts: list[int] = []
+            offset = 0
+            for part in parts:
+                starts.append(offset)
+                offset += len(part) + 1
+            found = snapshot.derived.search_text = (_SEPARATOR.join(parts), starts)
+    return found
+
+
+def _searchable(model: ModelRec) -> str:
+    keys = [model.key]
+    if model.display_name:
+        keys.append(name_key(model.display_name))
+    if model.family:
+        keys.append(name_key(model.family))
+    keys.extend(name_key(alias) for alias, _ in model.aliases)
+    keys.extend(name_key(o.endpoint_name) for o in model.offerings if o.endpoint_name)
+    return _SEPARATOR.join(keys)
+
+
+def positions_matching(snapshot: Snapshot, needle: str) -> list[int]:
+    """The list-order positions of the models with `needle` (a name key) in one of their keys,
+    in order. Each hit skips to the next model's part, so a model is found once."""
+    text, starts = search_text(snapshot)
+    hits: list[int] = []
+    if not needle or _SEPARATOR in needle:
+        return list(range(len(starts))) if not needle else hits
+    at = text.find(needle)
+    while at != -1:
+        position = bisect_right(starts, at) - 1
+        hits.append(position)
+        if position + 1 == len(starts):
+            break
+        at = text.find(needle, starts[position + 1])
+    return hits

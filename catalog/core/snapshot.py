@@ -66,6 +66,9 @@ class DerivedIndexes:
     matchers: dict[tuple[str, ...], object] = field(default_factory=dict)
     # the models in list order and their (folded name, name) keys (catalog.core.listing)
     listing: tuple[tuple[ModelRec, ...], list[tuple[str, str]]] | None = None
+    # every model's searchable keys in one text, in list order, and where each model's starts
+    # (catalog.core.listing.search_text)
+    search_text: tuple[str, list[int]] | None = None
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
