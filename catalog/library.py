@@ -21,7 +21,7 @@ from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
-from catalog.core.listing import in_list_order, positions_matching
+from catalog.core.listing import facet_positions, in_list_order, positions_matching
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
@@ -542,7 +542,8 @@ def _model_filter(
     query: str | None,
 ) -> tuple[dt.date, Callable[[ModelRec], tuple[OfferingRec, ...]], list[int] | None]:
     """The day; a model's offerings that pass every filter (empty: the model is left out);
-    and, for a query, the list-order positions of the only models that can pass.
+    and the list-order positions of the only models that can pass (those of the narrowest
+    filter: a query's matches, a provider's models...), or None for every model.
 
     Works on records only: the status filter reads each offering's lifecycle on the day.
     """
@@ -552,18 +553,29 @@ def _model_filter(
     wanted_mode = arguments.parse_mode(serving_mode)
     wanted_status = arguments.parse_status(status)
     day = arguments.parse_date(as_of)
-    candidates: list[int] | None = None  # list-order positions of the models a query finds
-    hits: set[int] = set()
+    narrowest: list[list[int]] = []  # list-order positions that hold every model that can pass
+    hits: set[int] | None = None
     if query:
         written = find_written(snapshot, arguments.parse_name(query, field="query"))
         needle = name_key(written.model.name if written.model else written.read.name)
-        candidates = positions_matching(snapshot, needle)
+        found = positions_matching(snapshot, needle)
         ordered, _ = in_list_order(snapshot)
-        hits = {id(ordered[position]) for position in candidates}
+        hits = {id(ordered[position]) for position in found}
+        narrowest.append(found)
         if wanted_provider is None and written.read.provider is not None:
             wanted_provider = snapshot.providers[written.read.provider]
     provider_slug = None if wanted_provider is None else wanted_provider.slug
     publisher_slug = None if wanted_publisher is None else wanted_publisher.slug
+    facets = facet_positions(snapshot)
+    for facet, wanted in (
+        ("provider", provider_slug),
+        ("publisher", publisher_slug),
+        ("task", wanted_task),
+        ("mode", wanted_mode),
+    ):
+        if wanted is not None:
+            narrowest.append(facets.get((facet, str(wanted)), []))
+    candidates = min(narrowest, key=len) if narrowest else None
 
     def keep(offering: OfferingRec) -> bool:
         return (
@@ -576,7 +588,7 @@ def _model_filter(
     def shown(model: ModelRec) -> tuple[OfferingRec, ...]:
         if publisher_slug is not None and model.publisher != publisher_slug:
             return ()
-        if candidates is not None and id(model) not in hits:
+        if hits is not None and id(model) not in hits:
             return ()
         return tuple(o for o in model.offerings if keep(o))
 

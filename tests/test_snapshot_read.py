@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import random
 
-from catalog.core.listing import in_list_order, positions_matching
+from catalog.core.listing import facet_positions, in_list_order, positions_matching
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec, SourceRec
 from catalog.core.snapshot import Snapshot, gc_paused
@@ -171,3 +171,46 @@ def test_query_filter_through_the_library_uses_the_search_text(catalog: Catalog)
     page = catalog.models_page(query="gpt-4o", limit=2)
     assert page.count == len(found)
     assert [m.name for m in page.models] == sorted((m.name for m in found), key=str.casefold)[:2]
+
+
+def test_facet_positions_hold_exactly_the_models_of_each_filter(catalog: Catalog) -> None:
+    snapshot = catalog.snapshot()
+    ordered, _ = in_list_order(snapshot)
+    facets = facet_positions(snapshot)
+    for provider in snapshot.providers:
+        expected = [
+            i for i, m in enumerate(ordered) if any(o.provider == provider for o in m.offerings)
+        ]
+        assert facets.get(("provider", provider), []) == expected
+    for task in Task:
+        expected = [i for i, m in enumerate(ordered) if any(o.task is task for o in m.offerings)]
+        assert facets.get(("task", task.value), []) == expected
+    for publisher in snapshot.publishers:
+        expected = [i for i, m in enumerate(ordered) if m.publisher == publisher]
+        assert facets.get(("publisher", publisher), []) == expected
+
+
+def test_filtered_pages_equal_the_unpaged_list(catalog: Catalog) -> None:
+    """Every filter combination pages through exactly what `models(...)` lists."""
+    combos = [
+        {"provider": "openai"},
+        {"provider": "azure-openai", "task": "chat"},
+        {"task": "embeddings", "serving_mode": "pay_per_token"},
+        {"publisher": "meta"},
+        {"query": "gpt", "provider": "openai"},
+        {"query": "llama", "serving_mode": "provisioned_throughput"},
+        {"status": "retired"},
+    ]
+    for combo in combos:
+        everything = sorted((m.name for m in catalog.models(**combo)), key=str.casefold)
+        paged: list[str] = []
+        after = None
+        while True:
+            page = catalog.models_page(limit=3, after=after, **combo)
+            assert page.count == len(everything), combo
+            paged += [m.name for m in page.models]
+            if page.next_after is None:
+                break
+            after = tuple(page.next_after)  # type: ignore[assignment]
+        assert paged == everything, combo
+        assert everything or combo.get("status"), combo

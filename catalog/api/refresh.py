@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
-from catalog.core.listing import in_list_order, search_text
+from catalog.core.listing import facet_positions, in_list_order, search_text
 from catalog.core.lookup import prepare_suggestions
 from catalog.errors import CatalogError
 from catalog.library import Catalog
@@ -30,6 +30,7 @@ def _refresh_and_prepare(catalog: Catalog) -> None:
     prepare_suggestions(snapshot)
     in_list_order(snapshot)
     search_text(snapshot)
+    facet_positions(snapshot)
 
 
 async def _refresh(catalog: Catalog, every: float) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
@@ -320,7 +320,7 @@ def _make(
     line: int,
     column: int,
 ) -> CheckFinding:
-    common = {
+    common: dict[str, Any] = {
         "path": display,
         "line": line,
         "column": column,

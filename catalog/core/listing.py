@@ -8,6 +8,8 @@ is derived once per snapshot and kept in its derived indexes.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping
 
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec
@@ -83,3 +85,31 @@ def positions_matching(snapshot: Snapshot, needle: str) -> list[int]:
             break
         at = text.find(needle, starts[position + 1])
     return hits
+
+
+Facet = tuple[str, str]  # ("provider", slug), ("publisher", slug), ("task", task), ("mode", mode)
+
+
+def facet_positions(snapshot: Snapshot) -> Mapping[Facet, list[int]]:
+    """Each provider, publisher, task and serving mode -> the list-order positions of the
+    models it applies to, ascending.
+
+    A filtered list then looks only at the models of its narrowest filter (a provider's
+    tenth of the catalog, say) instead of every model. Built once per snapshot.
+    """
+    found = snapshot.derived.facets
+    if found is None:
+        ordered, _ = in_list_order(snapshot)
+        facets: defaultdict[Facet, list[int]] = defaultdict(list)
+        with gc_paused():
+            for position, model in enumerate(ordered):
+                facets["publisher", model.publisher].append(position)
+                own: set[Facet] = set()
+                for offering in model.offerings:
+                    own.add(("provider", offering.provider))
+                    own.add(("task", offering.task.value))
+                    own.add(("mode", offering.mode.value))
+                for facet in own:
+                    facets[facet].append(position)
+        found = snapshot.derived.facets = dict(facets)
+    return found

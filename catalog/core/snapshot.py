@@ -69,6 +69,9 @@ class DerivedIndexes:
     # every model's searchable keys in one text, in list order, and where each model's starts
     # (catalog.core.listing.search_text)
     search_text: tuple[str, list[int]] | None = None
+    # ("provider", slug), ("publisher", slug), ("task", task), ("mode", mode) -> the list-order
+    # positions of the models it applies to (catalog.core.listing.facet_positions)
+    facets: Mapping[tuple[str, str], list[int]] | None = None
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
