@@ -138,9 +138,9 @@ class Snapshot:
         by_name: dict[str, ModelRec] = dict(zip(keys, model_list, strict=True))
         if alias_columns is None:
             by_alias, display = _alias_indexes(model_list)
+            _add_endpoint_names(model_list, by_alias, display)
         else:
             by_alias, display = _indexes_of_columns(alias_columns)
-        _add_endpoint_names(model_list, by_alias, display)
         display.update(zip(keys, map(_NAME, model_list), strict=True))  # names win over aliases
         return cls._assemble(
             revision=revision,
@@ -228,8 +228,13 @@ _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 class AliasColumns(NamedTuple):
-    """Every alias as columns, as the database holds them: its keys are unique there, so the
-    indexes can be made from the columns in any order, in C."""
+    """Every endpoint name and alias as columns, their keys folded: what the database holds.
+
+    The indexes are made from them in C, where a key given twice keeps its last entry: the
+    reader lists endpoint names first (kind "endpoint"; the first model in key order last),
+    then the aliases, whose keys the database keeps unique. So, as in a build from records,
+    an alias wins over an endpoint name and the first model over a later one.
+    """
 
     keys: Sequence[str]
     names: Sequence[str]

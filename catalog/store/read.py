@@ -11,13 +11,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from itertools import repeat
+from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, exc, func, or_, select
 from sqlalchemy.orm import Session
 
+from catalog.core.names import name_key
 from catalog.core.records import (
     ArchitectureRec,
     ModelRec,
@@ -395,6 +396,10 @@ def _read_snapshot(session: Session) -> Snapshot:
         },
     )
     offering_ids = offering_columns["id"]
+    served_as = list(compress(range(len(offering_ids)), offering_columns["endpoint_name"]))
+    endpoints = [
+        (offering_columns["model_id"][i], offering_columns["endpoint_name"][i]) for i in served_as
+    ]
     offering_columns["model"] = list(map(model_names.__getitem__, offering_columns["model_id"]))
     offering_columns["reports"] = _per_id(offering_ids, reports, key=attrgetter("on"))
     offering_columns["replacements"] = _per_id(
@@ -424,12 +429,7 @@ def _read_snapshot(session: Session) -> Snapshot:
     name_forms = _read_name_forms(connection, source, provider_slugs, modes)
     models = _records(ModelRec, model_columns)
     model_by_id = dict(zip(model_columns["id"], models, strict=True))
-    alias_index = AliasColumns(
-        keys=alias_columns["key"],
-        names=alias_columns["alias"],
-        kinds=alias_columns["kind"],
-        models=list(map(model_by_id.__getitem__, alias_columns["model_id"])),
-    )
+    alias_index = _alias_columns(alias_columns, endpoints, model_by_id)
     # Only the records outlive this point: free the columns before the build allocates its indexes.
     del model_columns, alias_columns, aliases, offerings, offering_ids, model_names, model_by_id
     return Snapshot.build(
@@ -441,6 +441,28 @@ def _read_snapshot(session: Session) -> Snapshot:
         architectures=architectures.values(),
         name_forms=name_forms,
         alias_columns=alias_index,
+    )
+
+
+def _alias_columns(
+    aliases: Mapping[str, Sequence[Any]],
+    endpoints: Sequence[tuple[int, str]],
+    model_by_id: Mapping[int, ModelRec],
+) -> AliasColumns:
+    """The aliases as read, after the endpoint names, in the order `AliasColumns` asks."""
+    served = sorted(
+        ((model_by_id[model_id], name) for model_id, name in endpoints),
+        key=lambda pair: pair[0].key,
+        reverse=True,
+    )
+    return AliasColumns(
+        keys=[*(name_key(name) for _, name in served), *aliases["key"]],
+        names=[*(name for _, name in served), *aliases["alias"]],
+        kinds=[*repeat("endpoint", len(served)), *aliases["kind"]],
+        models=[
+            *(model for model, _ in served),
+            *map(model_by_id.__getitem__, aliases["model_id"]),
+        ],
     )
 
 
