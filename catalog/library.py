@@ -25,7 +25,7 @@ from catalog.core.listing import facet_positions, in_list_order, positions_match
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
-from catalog.core.snapshot import Snapshot
+from catalog.core.snapshot import FREEZE_OVER, Snapshot
 from catalog.errors import (
     DatabaseUnavailable,
     InvalidArgument,
@@ -156,7 +156,7 @@ class Catalog:
                     or revision is None
                     or (revision[0] != self._snapshot.revision)
                 ):
-                    self._snapshot = read_snapshot(session)
+                    self._snapshot = read_snapshot(session, freeze_over=self.freeze_over)
         except DatabaseUnavailable as error:
             # A catalog already read keeps answering from it (it is one consistent
             # revision); `stale` says so, and the next interval tries again.
@@ -170,6 +170,12 @@ class Catalog:
         self.unreachable_since = self.unreachable_problem = None
         self._checked_at = time.monotonic()
         return self._snapshot
+
+    @property
+    def freeze_over(self) -> int | None:
+        """How many new objects make a snapshot large enough to leave the cyclic collector's
+        scans (`catalog.core.snapshot.gc_paused`); None with MODEL_CATALOG_FREEZE_SNAPSHOTS=0."""
+        return FREEZE_OVER if self.settings.freeze_snapshots else None
 
     @property
     def stale(self) -> bool:
@@ -465,7 +471,7 @@ class Catalog:
             # The held snapshot if the tables are still at its revision, else the snapshot
             # of the revision these counts see: never one revision's models with another's sizes.
             fresh = revision is None or revision[0] != held.revision
-            snapshot = read_snapshot(session) if fresh else held
+            snapshot = read_snapshot(session, freeze_over=self.freeze_over) if fresh else held
             counts = table_counts(session)
             sources = read_sources(session)
         modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)

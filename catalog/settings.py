@@ -20,6 +20,8 @@ CACHE_ENTRIES_VARIABLE = "MODEL_CATALOG_RESPONSE_CACHE_ENTRIES"  # 0 turns the c
 FRONT_CACHE_VARIABLE = "MODEL_CATALOG_FRONT_CACHE"  # 0: every request goes through routing
 CONNECT_TIMEOUT_VARIABLE = "MODEL_CATALOG_CONNECT_TIMEOUT"
 STATEMENT_TIMEOUT_VARIABLE = "MODEL_CATALOG_STATEMENT_TIMEOUT"
+# 0: never move a large snapshot to the collector's permanent generation (catalog.core.snapshot)
+FREEZE_VARIABLE = "MODEL_CATALOG_FREEZE_SNAPSHOTS"
 DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds to open a connection
 DEFAULT_STATEMENT_TIMEOUT = 60.0  # seconds per statement, or waiting for a lock
 
@@ -37,6 +39,7 @@ class Settings:
     database_url: str
     embedded: bool  # the default SQLite file, which the catalog creates, migrates and seeds itself
     timeouts: Timeouts = Timeouts()
+    freeze_snapshots: bool = True  # a large snapshot leaves the cyclic collector's scans
 
 
 def embedded_database_path() -> Path:
@@ -67,12 +70,28 @@ def load_timeouts() -> Timeouts:
     )
 
 
+def load_freeze() -> bool:
+    """`MODEL_CATALOG_FREEZE_SNAPSHOTS`: 1 (the default) or 0."""
+    text = os.environ.get(FREEZE_VARIABLE, "").strip().lower()
+    if text in ("", "1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise InvalidArgument(f"{FREEZE_VARIABLE} must be 1 or 0, not {text!r}", field=FREEZE_VARIABLE)
+
+
 def load_settings(url: str | None = None) -> Settings:
     """An explicit URL wins, then `MODEL_CATALOG_DATABASE_URL`, then the embedded SQLite file."""
     chosen = url or os.environ.get(DATABASE_URL_VARIABLE) or None
     timeouts = load_timeouts()
+    freeze = load_freeze()
     if chosen:
-        return Settings(database_url=chosen, embedded=False, timeouts=timeouts)
+        return Settings(
+            database_url=chosen, embedded=False, timeouts=timeouts, freeze_snapshots=freeze
+        )
     return Settings(
-        database_url=f"sqlite:///{embedded_database_path()}", embedded=True, timeouts=timeouts
+        database_url=f"sqlite:///{embedded_database_path()}",
+        embedded=True,
+        timeouts=timeouts,
+        freeze_snapshots=freeze,
     )

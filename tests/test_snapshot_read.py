@@ -10,10 +10,13 @@ from __future__ import annotations
 import gc
 import random
 
+import pytest
+
 from catalog.core.listing import facet_positions, in_list_order, positions_matching
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec, SourceRec
-from catalog.core.snapshot import Snapshot, gc_paused
+from catalog.core.snapshot import FREEZE_OVER, Snapshot, gc_paused
+from catalog.errors import InvalidArgument
 from catalog.library import Catalog
 from catalog.store.db import session_scope
 from catalog.store.read import read_snapshot
@@ -214,3 +217,17 @@ def test_filtered_pages_equal_the_unpaged_list(catalog: Catalog) -> None:
             after = tuple(page.next_after)  # type: ignore[assignment]
         assert paged == everything, combo
         assert everything or combo.get("status"), combo
+
+
+def test_freezing_is_on_by_default_and_an_environment_variable_turns_it_off(
+    seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MODEL_CATALOG_FREEZE_SNAPSHOTS", raising=False)
+    with Catalog.open(seeded_url) as catalog:
+        assert catalog.freeze_over == FREEZE_OVER
+    monkeypatch.setenv("MODEL_CATALOG_FREEZE_SNAPSHOTS", "0")
+    with Catalog.open(seeded_url) as catalog:
+        assert catalog.freeze_over is None
+    monkeypatch.setenv("MODEL_CATALOG_FREEZE_SNAPSHOTS", "maybe")
+    with pytest.raises(InvalidArgument, match="MODEL_CATALOG_FREEZE_SNAPSHOTS must be 1 or 0"):
+        Catalog.open(seeded_url)
