@@ -55,6 +55,10 @@ FILES: dict[str, str] = {
         'ALSO_OLD = "claude-2.1"\n'
         'UNKNOWN_PREFIX = "gemini/claude-2.1"\n'
         'PATH = "prompts/claude-2.1.txt"\n'
+        'parser.add_argument(dest="command")\n'
+        'STEP = {"type": "command", "run": "make"}\n'
+        'FALLBACK_MODELS = ["jamba", "o1"]\n'
+        'REASONING = ["o3"]\n'
     ),
     "config/settings.yaml": (
         "llm:\n  model: command\n  endpoint: databricks-mixtral-8x7b-instruct\n"
@@ -83,6 +87,9 @@ EXPECTED = {
     ("app/main.py", 5, "openai:gpt-4o-mini", "retiring"),
     ("app/main.py", 8, "us.anthropic.claude-3-5-sonnet-20241022-v2:0", "deprecated"),
     ("config/settings.yaml", 2, "command", "deprecated"),
+    ("app/main.py", 16, "jamba", "retired"),
+    ("app/main.py", 16, "o1", "retired"),
+    ("app/main.py", 17, "o3", "retiring"),
     ("config/settings.yaml", 3, "databricks-mixtral-8x7b-instruct", "retired"),
     ("config/settings.json", 1, "claude-2.1", "retired"),
     ("config/settings.json", 1, "gpt-4o-mini", "retiring"),
@@ -161,6 +168,10 @@ def test_near_misses_are_not_references(
     assert ("app/main.py", 12, "gemini/claude-2.1") not in texts  # a provider the catalog lacks
     assert not any(line == 13 for path, line, _ in texts if path == "app/main.py")  # a file path
     assert (".env", 2, "command") not in texts  # OTHER= is no model key
+    assert ("app/main.py", 14, "command") not in texts  # a quoted word, no model in sight
+    assert ("app/main.py", 15, "command") not in texts
+    assert ("app/main.py", 16, "jamba") in texts  # a quoted word on a line of models
+    assert ("app/main.py", 16, "o1") in texts and ("app/main.py", 17, "o3") in texts
     assert not any(
         p.startswith(("ignored/", "node_modules/", "app/logo", "app/blob")) for p, _, _ in texts
     )

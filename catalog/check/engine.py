@@ -35,6 +35,8 @@ MODEL_KEY = re.compile(
     r"deployment|deployment_name|deployment_id|engine)[\"']?\s*[:=]\s*[\"']?$",
     re.IGNORECASE,
 )
+# A line that speaks of models, somewhere before a quoted word (`models = [`, `"engine": `).
+MODEL_WORD = re.compile(r"model|engine|deployment|endpoint|llm", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,22 @@ def _ordinary(name: str) -> bool:
     return name.isalpha() or len(name) <= 3
 
 
+def _meant_as_model(text: str, line_start: int, start: int, end: int, name: str) -> bool:
+    """Whether an ordinary name (a word, or an id as short as `o1`) is meant as a model here.
+
+    A model key right before it (`model="command"`, `model: command`) always decides. A short
+    id also counts when quoted (`["o1", "o3"]`). A word counts when quoted only on a line that
+    speaks of models (`models = ["jamba", ...]`): a quoted `"command"` is far more often a CLI's
+    word (`dest="command"`, `{"type": "command"}`) than Cohere's model.
+    """
+    if MODEL_KEY.search(text, line_start, start):
+        return True
+    before = text[start - 1] if start else ""
+    if not (before in QUOTES and text[end : end + 1] == before):
+        return False
+    return not name.isalpha() or MODEL_WORD.search(text, line_start, start) is not None
+
+
 def _finding(
     display: str,
     file_text: str,
@@ -239,11 +257,12 @@ def _finding(
     text = region.text
     start, end = candidate.start, candidate.end
     line_start = text.rfind("\n", 0, start) + 1
-    if candidate.form is None and _ordinary(candidate.name):
-        before = text[start - 1] if start else ""
-        quoted = before in QUOTES and text[end : end + 1] == before
-        if not quoted and not MODEL_KEY.search(text, line_start, start):
-            return None, None
+    if (
+        candidate.form is None
+        and _ordinary(candidate.name)
+        and not _meant_as_model(text, line_start, start, end, candidate.name)
+    ):
+        return None, None
     provider = candidate.form.provider if candidate.form else None
     reading = classifier.read(candidate.name, provider)
     rule = deny.get(name_key(candidate.name)) or (
