@@ -179,17 +179,15 @@ SOURCE = SourceRec(key="s", title="A source", verified=True)
 ACTIVE = {"lifecycle_basis": LifecycleBasis.active}
 
 
-def two_provider_snapshot(own_provider: str | None) -> Snapshot:
+def two_provider_snapshot(
+    own_provider: str | None, places: tuple[tuple[str, Task], ...] = ()
+) -> Snapshot:
+    places = places or (("first", Task.chat), ("second", Task.chat))
     offerings = tuple(
         OfferingRec(
-            model="m",
-            provider=p,
-            mode=ServingMode.external,
-            task=Task.chat,
-            source=SOURCE,
-            **ACTIVE,
+            model="m", provider=p, mode=ServingMode.external, task=t, source=SOURCE, **ACTIVE
         )
-        for p in ("first", "second")
+        for p, t in places
     )
     model = ModelRec(
         name="m", key=name_key("m"), publisher="pub", source=SOURCE, offerings=offerings
@@ -210,6 +208,15 @@ def test_a_name_at_two_providers_none_of_them_the_publishers_stays_ambiguous(
     assert result.status == "ambiguous"
     assert result.provider_rule is None
     assert {c.provider for c in result.candidates} == {"first", "second"}
+
+
+def test_two_tasks_at_the_publishers_provider_leave_the_choice_open() -> None:
+    places = (("first", Task.chat), ("second", Task.chat), ("second", Task.completions))
+    snapshot = two_provider_snapshot("second", places)
+    result = resolve(snapshot, "m", as_of=TODAY)
+    assert (result.status, result.provider_rule, len(result.candidates)) == ("ambiguous", None, 3)
+    chat = resolve(snapshot, "m", as_of=TODAY, task=Task.chat)
+    assert (chat.status, chat.provider, chat.provider_rule) == ("ok", "second", "publisher_api")
 
 
 def test_the_publisher_naming_one_of_them_decides() -> None:

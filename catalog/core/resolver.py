@@ -404,14 +404,12 @@ def _publisher_api(
     several providers reads as the publisher's own API, when exactly one offering there fits."""
     if len(matching) < 2 or ask.provider is not None or ask.form is not None:
         return None
-    if ask.strict_provider:
-        return None
     publisher = snapshot.publishers.get(model.publisher)
-    own = publisher.own_provider if publisher is not None else None
-    if own is None or publisher is None:
+    if ask.strict_provider or publisher is None or publisher.own_provider is None:
         return None
+    own = publisher.own_provider
     at_own = [o for o in matching if o.provider == own]
-    if len(at_own) != 1 or len(at_own) == len(matching):
+    if len(at_own) != 1:  # none there, or several (another task or mode) left to choose
         return None
     return _Decision(at_own[0], tuple(o for o in matching if o.provider != own), publisher)
 
