@@ -6,7 +6,9 @@ The corpus (tests/data/name_corpus.yaml) holds strings as code, configs and tool
 (LiteLLM's model map keys, LangChain `provider:model`, MLflow `endpoints:/`, serving URLs,
 Bedrock profiles and ARNs, Vertex paths, Azure and OpenAI versions), each with the catalog model
 and provider it means. A name is recognised when the resolver names that model at that provider
-(and serving mode, where the corpus pins one) with no further input. The baseline, measured in the
+(and serving mode, where the corpus pins one) with no further input. A bare name that several
+providers serve reads as the publisher's own API; the figure without that rule (`strict_provider`,
+where such names are `ambiguous`) is printed beside it. The baseline, measured in the
 same run, is the plain lookup the catalog had before name forms: the whole string as a listed
 name or alias, nothing stripped. Names at providers the catalog does not cover must never come
 back usable. The exit status is 0 whatever the figures.
@@ -77,9 +79,11 @@ def asked_place(result: Resolution) -> tuple[str | None, str | None, str | None]
     return result.matched, None, None
 
 
-def judge(snapshot: Snapshot, entry: Entry, as_of: dt.date = AS_OF) -> str | None:
+def judge(
+    snapshot: Snapshot, entry: Entry, as_of: dt.date = AS_OF, *, strict: bool = False
+) -> str | None:
     """None when the name is recognised as the entry's model at its provider; else the reason."""
-    result = resolve(snapshot, entry.text, as_of=as_of)
+    result = resolve(snapshot, entry.text, as_of=as_of, strict_provider=strict)
     model, provider, mode = asked_place(result)
     if result.status is ResolutionStatus.ambiguous:
         places = {(c.model, c.provider) for c in result.candidates}
@@ -157,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"baseline (whole string as a listed name or alias): {baseline}/{len(entries)} "
         f"= {base_share:.1%}; ratio {share / base_share:.2f}x"
+    )
+    strict_hits = sum(judge(snapshot, entry, as_of, strict=True) is None for entry in entries)
+    by_publisher = sum(
+        resolve(snapshot, entry.text, as_of=as_of).provider_rule is not None for entry in entries
+    )
+    print(
+        f"of these, {by_publisher} are bare names read as the publisher's own API; in strict "
+        f"mode (strict_provider) {strict_hits}/{len(entries)} = {strict_hits / len(entries):.1%}"
     )
     by_source = Counter(entry.source for entry in entries)
     missed_by_source = Counter(entry.source for entry, _ in misses)

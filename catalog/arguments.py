@@ -147,6 +147,16 @@ def parse_publisher(snapshot: Snapshot, value: str | None) -> PublisherRec | Non
     return publisher
 
 
+def parse_flag(value: object, *, field: str) -> bool:
+    """A yes-or-no option; `"false"` from a library caller is refused, not read as true."""
+    if not isinstance(value, bool):
+        raise InvalidArgument(
+            f"{field} must be true or false, not {type(value).__name__} {value!r:.40}",
+            field=field,
+        )
+    return value
+
+
 def parse_days(value: int | str, *, field: str = "within_days") -> int:
     """A count of days, zero or more (a window such as "retires within 90 days")."""
     try:

@@ -26,6 +26,7 @@ class CheckDefaults:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     deny: tuple[tuple[str, str], ...] = ()
+    strict_provider: bool | None = None
 
 
 def check_defaults(paths: Sequence[str]) -> CheckDefaults:
@@ -39,6 +40,7 @@ def check_defaults(paths: Sequence[str]) -> CheckDefaults:
         include=config.include,
         exclude=config.exclude,
         deny=tuple((d.model, d.message) for d in config.deny),
+        strict_provider=config.strict_provider,
     )
 
 

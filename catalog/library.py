@@ -314,10 +314,13 @@ class Catalog:
         provider: str | None = None,
         as_of: str | dt.date | None = None,
         within_days: int = RETIRES_SOON_DAYS,
+        strict_provider: bool = False,
     ) -> Resolution:
         """What to use for `name` on `as_of` (default today): see `catalog.core.resolver`.
 
         An offering that retires within `within_days` of `as_of` carries a `retires_soon` warning.
+        A name that several providers serve, given no provider, reads as the publisher's own API
+        where the catalog names one; `strict_provider=True` keeps it `ambiguous`.
         """
         name = arguments.parse_name(name)
         return self.resolve_many(
@@ -327,6 +330,7 @@ class Catalog:
             provider=provider,
             as_of=as_of,
             within_days=within_days,
+            strict_provider=strict_provider,
         )[0]
 
     def resolve_many(
@@ -338,6 +342,7 @@ class Catalog:
         provider: str | None = None,
         as_of: str | dt.date | None = None,
         within_days: int = RETIRES_SOON_DAYS,
+        strict_provider: bool = False,
     ) -> list[Resolution]:
         """Resolve many names against one snapshot, with the same options for all."""
         from catalog.core.resolver import resolve
@@ -348,6 +353,7 @@ class Catalog:
         parsed_provider = arguments.parse_provider(snapshot, provider)
         day = arguments.parse_date(as_of)
         window = arguments.parse_days(within_days)
+        strict = arguments.parse_flag(strict_provider, field="strict_provider")
         return [
             resolve(
                 snapshot,
@@ -357,6 +363,7 @@ class Catalog:
                 serving_mode=parsed_mode,
                 provider=parsed_provider,
                 within_days=window,
+                strict_provider=strict,
             )
             for n in wanted
         ]
@@ -502,11 +509,14 @@ class Catalog:
         fix: bool = False,
         dry_run: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
+        strict_provider: bool = False,
     ) -> CheckReport:
         """References to models in the files under `paths` (`-` is stdin), classified on `as_of`.
 
         `deny` is (model, message) pairs; `fix` rewrites retired references to their replacement
-        where that is safe (`dry_run`: only report the diff).
+        where that is safe (`dry_run`: only report the diff). `strict_provider`: a name that
+        several providers serve, written with no provider, is read as all of them (the least
+        serious decides) instead of as the publisher's own API.
         """
         from catalog.check.engine import Deny, Options, run
         from catalog.check.walk import Selection
@@ -520,6 +530,7 @@ class Catalog:
             selection=Selection(include=tuple(include), exclude=tuple(exclude)),
             fix=fix,
             dry_run=dry_run,
+            strict_provider=arguments.parse_flag(strict_provider, field="strict_provider"),
         )
         return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
 

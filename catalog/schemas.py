@@ -13,6 +13,7 @@ from catalog.vocabulary import (
     FindingLevel,
     LifecycleBasis,
     OfferingStatus,
+    ProviderRule,
     ResolutionStatus,
     Rule,
     ServingMode,
@@ -165,6 +166,9 @@ class ResolveRequest(Public):
     serving_mode: ServingMode | None = None
     provider: str | None = None
     as_of: dt.date
+    # True: a name written with no provider that several providers serve stays `ambiguous`
+    # (by default it reads as the publisher's own API, where the catalog names one)
+    strict_provider: bool = False
 
 
 class Hop(Public):
@@ -191,7 +195,8 @@ class Notice(Public):
 
 
 class Candidate(Public):
-    """An offering that fits the request (ambiguous) or that the model does offer (unsupported)."""
+    """An offering that fits the request (ambiguous), that the model does offer (unsupported),
+    or that fits at another provider than the one the publisher's own API decided."""
 
     model: str
     provider: str
@@ -243,6 +248,9 @@ class Resolution(Public):
     name_form: NameFormInfo | None = None
     # the provider's version the name carries (`0613`, `2024-08-06`, `002`), when it carries one
     version: str | None = None
+    # what chose the provider when the name fits several and the request named none; the
+    # other providers' offerings are then the candidates
+    provider_rule: ProviderRule | None = None
 
 
 # -- the admin verbs: load, health, meta, deprecations ------------------------------------------

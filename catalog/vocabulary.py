@@ -92,6 +92,17 @@ class Rule(StrEnum):
     architecture = "architecture"
 
 
+class ProviderRule(StrEnum):
+    """What chose the provider when a name fits offerings at several and the request named none
+    (no provider given, no provider form such as `azure/`)."""
+
+    publisher_api = "publisher_api"  # the model's publisher's own API: the seed's `own_provider`
+
+    @property
+    def describe(self) -> str:
+        return "the publisher's own API"
+
+
 class ResolutionStatus(StrEnum):
     ok = "ok"
     replaced = "replaced"
@@ -147,6 +158,9 @@ class FindingLevel(StrEnum):
     """How serious a reference found by `check` is, least serious first."""
 
     ok = "ok"
+    # usable where a bare name is read (the publisher's own API), but retired, retiring or
+    # deprecated at another provider that serves the same name: a warning, never an error
+    other_provider = "other_provider"
     deprecated = "deprecated"
     retiring = "retiring"
     retired = "retired"
@@ -159,6 +173,7 @@ class FindingLevel(StrEnum):
 
 _SEVERITY = {
     FindingLevel.ok: 0,
+    FindingLevel.other_provider: 1,
     FindingLevel.deprecated: 1,
     FindingLevel.retiring: 2,
     FindingLevel.retired: 3,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from catalog.settings import load_settings
 from catalog.store.db import make_engine
@@ -34,8 +34,30 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    with _engine().begin() as connection:
+    engine = _engine()
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            _run_sqlite(connection)
+        return
+    with engine.begin() as connection:
         _run(connection)
+
+
+def _run_sqlite(connection: Connection) -> None:
+    """SQLite alters a column by copying its table (batch mode), and dropping a table that
+    others reference is refused while foreign keys are enforced. They are paused for the
+    migration (a PRAGMA that only acts outside a transaction) and checked before it commits."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            _run(connection)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migration leaves broken foreign keys: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _run(connection: object) -> None:

@@ -266,6 +266,7 @@ def test_resolve_passes_every_option(api: Api, catalog: Catalog) -> None:
         "serving_mode": "external",
         "provider": "azure-openai",
         "as_of": "2026-01-01",
+        "strict_provider": False,
     }
 
 

@@ -75,7 +75,8 @@ def test_show_describes_one_model(seeded_url: str, capsys: pytest.CaptureFixture
     [
         ("databricks-dbrx-instruct", ["--as-of", "2025-04-30"], "ok", 0),
         ("databricks-dbrx-instruct", ["--as-of", "2025-05-01"], "replaced", 1),
-        ("gpt-4o", [], "ambiguous", 1),
+        ("gpt-4o", ["--as-of", "2025-06-01"], "ok", 0),
+        ("gpt-4o", ["--strict-provider"], "ambiguous", 1),
         ("no-such-model-anywhere", [], "unknown", 1),
     ],
 )

@@ -107,6 +107,52 @@ def test_upgrading_to_0002_keeps_the_data_of_a_loaded_0001_catalog(empty_db_url:
         assert connection.execute(text("SELECT note FROM custom_model_rules")).scalar() == "kept"
 
 
+def test_upgrading_to_0003_keeps_the_publishers_of_a_loaded_0002_catalog(empty_db_url: str) -> None:
+    """0003 adds one nullable column, a publisher's own API; the rows a 0002 catalog holds
+    survive it, and going back down drops only that column."""
+    from sqlalchemy import text
+
+    engine = db.make_engine(empty_db_url)
+    db.upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO sources (id, key, title, verified) VALUES (1, 's', 'A source', true)")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO providers (id, slug, name, source_id) VALUES (1, 'openai', 'OpenAI', 1)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO publishers (id, slug, name) VALUES (1, 'openai', 'OpenAI')")
+        )
+    db.upgrade(engine, "0003")
+    with engine.begin() as connection:
+        row = connection.execute(text("SELECT slug, name, own_provider_id FROM publishers")).one()
+        assert tuple(row) == ("openai", "OpenAI", None)
+        connection.execute(text("UPDATE publishers SET own_provider_id = 1"))
+    db.downgrade(engine, "0002")
+    with engine.connect() as connection:
+        assert tuple(connection.execute(text("SELECT slug, name FROM publishers")).one()) == (
+            "openai",
+            "OpenAI",
+        )
+    db.upgrade(engine, "0003")
+    assert db.current_revision(engine) == "0003"
+
+
+def test_a_publishers_own_provider_must_exist(migrated_url: str) -> None:
+    """The column is a real foreign key: a publisher cannot name a provider that is not there."""
+    import pytest
+    from sqlalchemy import exc, text
+
+    engine = db.make_engine(migrated_url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO publishers (id, slug, name) VALUES (1, 'p', 'P')"))
+    with pytest.raises(exc.IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE publishers SET own_provider_id = 99"))
+
+
 def test_a_0001_catalog_loads_the_new_seed_after_upgrading(empty_db_url: str) -> None:
     """Upgrading a database that holds the old catalog, then loading, fills the new tables."""
     from sqlalchemy import text
@@ -129,3 +175,10 @@ def test_a_0001_catalog_loads_the_new_seed_after_upgrading(empty_db_url: str) ->
             text("SELECT name FROM model_versions WHERE name = 'gpt-35-turbo-0613'")
         ).all()
         assert len(versions) == 1
+        own = connection.execute(
+            text(
+                "SELECT providers.slug FROM publishers JOIN providers "
+                "ON providers.id = publishers.own_provider_id WHERE publishers.slug = 'openai'"
+            )
+        ).scalar()
+        assert own == "openai"

@@ -135,7 +135,8 @@ def test_a_form_is_reported_with_the_provider_it_decides(catalog: Catalog) -> No
 
 
 def test_the_prefix_decides_between_providers_that_share_a_name(catalog: Catalog) -> None:
-    assert catalog.resolve("gpt-4o", as_of=TODAY).status == "ambiguous"
+    assert catalog.resolve("gpt-4o", as_of=TODAY, strict_provider=True).status == "ambiguous"
+    assert asked_place(catalog.resolve("gpt-4o", as_of=TODAY))[1] == "openai"  # its own API
     assert asked_place(catalog.resolve("azure/gpt-4o", as_of=TODAY))[1] == "azure-openai"
     assert asked_place(catalog.resolve("openai/gpt-4o", as_of=TODAY))[1] == "openai"
 
@@ -499,15 +500,17 @@ def test_the_corpus_holds_at_least_150_real_names_each_with_a_source() -> None:
     assert all(n["source"] in corpus["sources"] for n in names + corpus["uncovered"])
 
 
+@pytest.mark.parametrize("strict", [False, True])
 def test_every_corpus_name_is_read_as_its_model_once_its_provider_is_known(
-    snapshot: Snapshot,
+    snapshot: Snapshot, strict: bool
 ) -> None:
-    """Each name names its model at its provider; names that leave the provider open (bare
-    names the catalog lists at two providers) are ambiguous, never a guess."""
+    """Each name names its model at its provider. Names that leave the provider open (bare
+    names the catalog lists at two providers) read as the publisher's own API; in strict mode
+    they are ambiguous, never a guess."""
     day = dt.date(2026, 11, 25)
     wrong = []
     for entry in _corpus()["names"]:
-        result = resolve(snapshot, entry["text"], as_of=day)
+        result = resolve(snapshot, entry["text"], as_of=day, strict_provider=strict)
         if result.status == "ambiguous":
             assert entry["provider"] in {c.provider for c in result.candidates}, entry
             result = resolve(

@@ -108,11 +108,25 @@ def test_claude_2_1_is_replaced_across_a_task_change(catalog: Catalog) -> None:
 
 
 @pytest.mark.parametrize("name", ["j2-mid", "gpt-4o"])
-def test_the_same_name_at_two_providers_is_ambiguous(catalog: Catalog, name: str) -> None:
-    result = catalog.resolve(name, as_of=TODAY)
+def test_the_same_name_at_two_providers_is_ambiguous_in_strict_mode(
+    catalog: Catalog, name: str
+) -> None:
+    result = catalog.resolve(name, as_of=TODAY, strict_provider=True)
     assert result.status == "ambiguous"
     assert len(result.candidates) == 2
     assert all(set(c.decided_by) == {"provider"} for c in result.candidates)
+
+
+@pytest.mark.parametrize(("name", "own"), [("j2-mid", "ai21labs"), ("gpt-4o", "openai")])
+def test_the_same_name_at_two_providers_reads_as_the_publishers_own_api(
+    catalog: Catalog, name: str, own: str
+) -> None:
+    """By default the publisher's own API decides (see tests/test_publisher_api.py)."""
+    result = catalog.resolve(name, as_of=TODAY)
+    assert (result.provider_rule, len(result.candidates)) == ("publisher_api", 1)
+    assert result.status != "ambiguous"
+    where = result.chain[0].provider if result.chain else result.provider
+    assert where == own
 
 
 def test_a_provider_decides_an_ambiguous_name(catalog: Catalog) -> None:

@@ -6,6 +6,7 @@ refuses (replacement cycles, dead ends, self-loops): the resolver must still ans
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import signal
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from catalog.vocabulary import (
     DateMeaning,
     LifecycleBasis,
     OfferingStatus,
+    ProviderRule,
     ResolutionStatus,
     Rule,
     ServingMode,
@@ -515,6 +517,8 @@ def check(snapshot: Snapshot, result: Resolution) -> None:
     """Every contract of a result that can be checked against the catalog it came from."""
     status, as_of = result.status, result.request.as_of
     assert len(result.chain) <= snapshot.offering_count
+    if result.provider_rule is not None:
+        check_publisher_api(snapshot, result)
     if status is ResolutionStatus.replaced:
         starts = chain_starts(snapshot, result)
         assert result.chain and result.chain[0].from_model == result.matched
@@ -569,6 +573,24 @@ def check(snapshot: Snapshot, result: Resolution) -> None:
     elif status is ResolutionStatus.unknown:
         assert result.rule is None
         assert len(result.suggestions) <= 5
+
+
+def check_publisher_api(snapshot: Snapshot, result: Resolution) -> None:
+    """The publisher's own API decided: only with no provider asked or written, never in strict
+    mode, at the publisher's provider, with the other providers' offerings as candidates."""
+    request = result.request
+    assert result.provider_rule is ProviderRule.publisher_api
+    assert request.provider is None and result.name_form is None and not request.strict_provider
+    assert result.status is not ResolutionStatus.ambiguous
+    model = snapshot.by_exact_name[result.matched or ""]
+    own = snapshot.publishers[model.publisher].own_provider
+    asked = result.chain[0] if result.chain else None
+    if result.status is not ResolutionStatus.replaced:
+        assert result.provider == own
+    assert asked is None or any(o.provider == own for o in chain_starts(snapshot, result))
+    assert result.candidates and all(c.provider != own for c in result.candidates)
+    assert all(c.decided_by.get("provider") == c.provider for c in result.candidates)
+    assert "publisher_api" in codes(result)
 
 
 def codes(result: Resolution) -> set[str]:
@@ -665,6 +687,32 @@ def test_a_model_name_alone_is_ambiguous_between_its_offerings(
         else:
             assert result.status is ResolutionStatus.ambiguous, model.name
             assert len(result.candidates) == len(model.offerings), model.name
+
+
+@TARGETED
+@given(catalogs, window_dates, st.sampled_from(PROVIDER_SLUGS))
+def test_a_model_name_alone_reads_as_the_publishers_own_api_only_where_that_decides(
+    catalog: Generated, as_of: dt.date, own: str
+) -> None:
+    """With the publisher naming `own` as its API, a model whose offerings span several
+    providers, exactly one of them at `own`, resolves there and lists the others; every other
+    answer, and every answer in strict mode, is the one a catalog without it gives."""
+    plain = catalog.snapshot
+    publisher = dataclasses.replace(PUBLISHER, own_provider=own)
+    snapshot = dataclasses.replace(plain, publishers={PUBLISHER.slug: publisher})
+    for model in snapshot.models:
+        result = resolve(snapshot, model.name, as_of=as_of)
+        check(snapshot, result)
+        before = resolve(plain, model.name, as_of=as_of).model_dump(exclude={"request"})
+        strict = resolve(snapshot, model.name, as_of=as_of, strict_provider=True)
+        assert strict.model_dump(exclude={"request"}) == before, model.name
+        at_own = [o for o in model.offerings if o.provider == own]
+        decides = len(at_own) == 1 and len({o.provider for o in model.offerings}) > 1
+        if decides and len(model.offerings) > 1:
+            assert result.provider_rule is ProviderRule.publisher_api, model.name
+            assert len(result.candidates) == len(model.offerings) - 1, model.name
+        elif not decides:
+            assert result.model_dump(exclude={"request"}) == before, model.name
 
 
 @TARGETED

@@ -233,3 +233,25 @@ def test_a_name_form_of_an_unknown_provider_is_refused(tmp_path: Path) -> None:
     error = only_error(path)
     assert error.message.endswith("unknown provider 'nobody'")
     assert error.field == "name_forms[0].provider"
+
+
+def test_a_publishers_own_provider_must_be_a_catalog_provider(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        "  - {slug: acme, name: Acme}",
+        "  - {slug: acme, name: Acme, own_provider: acme-api}",
+    )
+    error = only_error(path)
+    assert error.message.endswith("unknown provider 'acme-api'")
+    assert error.field == "publishers[0].own_provider"
+    assert error.line == line_of(text, "own_provider: acme-api")
+
+
+def test_a_publishers_own_provider_is_read(tmp_path: Path) -> None:
+    path, _ = broken(
+        tmp_path,
+        "  - {slug: acme, name: Acme}",
+        "  - {slug: acme, name: Acme, own_provider: openai}",
+    )
+    (publisher,) = read_seed(path).document.publishers
+    assert publisher.own_provider == "openai"

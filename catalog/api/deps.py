@@ -41,6 +41,16 @@ AsOf = Annotated[
     ),
 ]
 Provider = Annotated[str | None, Query(description="Provider slug or name.", examples=["openai"])]
+StrictProvider = Annotated[
+    bool,
+    Query(
+        description=(
+            "true: a name that several providers serve needs a provider (the `provider` "
+            "parameter or a form such as `azure/`), else it is ambiguous. Default false: it "
+            "reads as the publisher's own API."
+        )
+    ),
+]
 TaskParam = Annotated[
     str | None,
     Query(

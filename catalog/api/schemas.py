@@ -89,6 +89,13 @@ class ResolveBatch(BaseModel):
     )
     provider: str | None = Field(None, description="Provider slug or name.")
     as_of: dt.date | None = Field(None, description="Date (YYYY-MM-DD); default today.")
+    strict_provider: bool = Field(
+        False,
+        description=(
+            "true: a name that several providers serve needs a provider, else it is ambiguous; "
+            "default: it reads as the publisher's own API."
+        ),
+    )
 
 
 class ResolutionsList(Envelope):

@@ -4,10 +4,16 @@ A name is a reference only when the resolver reads it as listed, as an alias or 
 version of a listed family; the architecture and fine-tuned-name rules accept names the
 catalog does not list, so they never make a finding. Readings are cached per name and
 provider: a repository repeats the same few names thousands of times.
+
+A bare name that several providers serve is read as the publisher's own API, as the resolver
+reads it; what the other providers' offerings face (retired, retiring, deprecated) is said in
+the message, and a reference that is fine where it is read but not elsewhere is at the
+`other_provider` level (a warning). In strict mode such a name is read as all of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -57,10 +63,18 @@ class Reading:
 class Classifier:
     """Resolve names against one snapshot as of one date, with one warning window."""
 
-    def __init__(self, snapshot: Snapshot, as_of: dt.date, warn_within: int) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        as_of: dt.date,
+        warn_within: int,
+        *,
+        strict_provider: bool = False,
+    ) -> None:
         self.snapshot = snapshot
         self.as_of = as_of
         self.window = dt.timedelta(days=warn_within)
+        self.strict_provider = strict_provider
         self._cache: dict[tuple[str, str | None], Reading | None] = {}
 
     def read(self, name: str, provider: str | None) -> Reading | None:
@@ -77,6 +91,7 @@ class Classifier:
             provider=rec,
             as_of=self.as_of,
             within_days=self.window.days,
+            strict_provider=self.strict_provider,
             **pinned,  # type: ignore[arg-type]
         )
 
@@ -95,7 +110,10 @@ class Classifier:
             ResolutionStatus.retired,
         ):
             return None
-        return self._settled(name, result)
+        reading = self._settled(name, result)
+        if result.provider_rule is not None:
+            return _with_other_providers(reading, result)
+        return reading
 
     def _settled(self, name: str, result: Resolution) -> Reading:
         asked = self._asked_offering(result)
@@ -272,6 +290,20 @@ class Classifier:
         if not text:
             return None, "no replacement name"
         return (text.lower() if name.islower() else text), None
+
+
+def _with_other_providers(reading: Reading, result: Resolution) -> Reading:
+    """A reading the publisher's own API decided, with what the other providers' offerings
+    face: said in the message, and at least `other_provider` (a warning) when there is any."""
+    elsewhere = [w.message for w in result.warnings if w.code == "other_provider"]
+    if not elsewhere:
+        return reading
+    level = reading.level
+    if level.severity < FindingLevel.other_provider.severity:
+        level = FindingLevel.other_provider
+    return dataclasses.replace(
+        reading, level=level, message="; ".join([reading.message, *elsewhere])
+    )
 
 
 def _may_be_version(snapshot: Snapshot, key: str) -> bool:

@@ -6,6 +6,7 @@ fail-on = "retired"          # retired | retiring | deprecated | never
 warn-within = 90             # days
 exclude = ["tests/fixtures/**"]
 deny = [{ model = "gpt-4o-mini", message = "we do not use gpt-4o-mini" }]
+strict-provider = true       # a bare name several providers serve is read as all of them
 ```
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 from catalog.check.engine import Deny
 from catalog.errors import InvalidArgument
 
-KNOWN = {"fail-on", "warn-within", "exclude", "include", "deny"}
+KNOWN = {"fail-on", "warn-within", "exclude", "include", "deny", "strict-provider"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class ProjectConfig:
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     deny: tuple[Deny, ...] = field(default=())
+    strict_provider: bool | None = None
 
 
 def find_pyproject(paths: Sequence[str], start: Path | None = None) -> Path | None:
@@ -65,6 +67,9 @@ def load_config(path: Path | None) -> ProjectConfig:
     warn = table.get("warn-within")
     if warn is not None and (not isinstance(warn, int) or isinstance(warn, bool) or warn < 0):
         raise _bad(path, "warn-within", "must be a whole number of days")
+    strict = table.get("strict-provider")
+    if strict is not None and not isinstance(strict, bool):
+        raise _bad(path, "strict-provider", "must be true or false")
     fail_on = table.get("fail-on")
     if fail_on is not None and not isinstance(fail_on, str):
         raise _bad(path, "fail-on", "must be a string")
@@ -75,6 +80,7 @@ def load_config(path: Path | None) -> ProjectConfig:
         exclude=_globs(path, table, "exclude"),
         include=_globs(path, table, "include"),
         deny=tuple(_deny(path, entry) for entry in _list(path, table, "deny")),
+        strict_provider=strict,
     )
 
 

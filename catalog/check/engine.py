@@ -57,6 +57,7 @@ class Options:
     selection: Selection = field(default_factory=Selection)
     fix: bool = False
     dry_run: bool = False
+    strict_provider: bool = False  # a bare name that several providers serve reads as all
 
 
 def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
@@ -136,7 +137,9 @@ def check(
     from catalog.check.classify import Classifier  # the resolver: only with files to read
 
     matcher = matcher_for(snapshot, [d.model for d in options.deny])
-    classifier = Classifier(snapshot, options.as_of, options.warn_within)
+    classifier = Classifier(
+        snapshot, options.as_of, options.warn_within, strict_provider=options.strict_provider
+    )
     deny = {name_key(d.model): d for d in options.deny}
     findings: list[CheckFinding] = []
     fixes: list[FileFix] = []

@@ -20,6 +20,7 @@ _COLOURS = {
     FindingLevel.retired: "\x1b[31m",
     FindingLevel.retiring: "\x1b[33m",
     FindingLevel.deprecated: "\x1b[35m",
+    FindingLevel.other_provider: "\x1b[36m",
     FindingLevel.ok: "\x1b[32m",
 }
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -29,6 +30,11 @@ RULES: dict[FindingLevel, tuple[str, str, str]] = {  # id, SARIF level, short de
     FindingLevel.denied: ("model-denied", "error", "A model this project's deny list forbids"),
     FindingLevel.retiring: ("model-retiring", "warning", "A model that retires within the window"),
     FindingLevel.deprecated: ("model-deprecated", "warning", "A deprecated model"),
+    FindingLevel.other_provider: (
+        "model-other-provider",
+        "warning",
+        "A model current where a bare name reads it, not at another provider serving it",
+    ),
     FindingLevel.ok: ("model-ok", "note", "A current model"),
 }
 

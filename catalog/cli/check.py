@@ -33,7 +33,11 @@ def check_command(
     fail_on: Annotated[
         str | None,
         typer.Option(
-            "--fail-on", help="Exit 1 at: retired (default), retiring, deprecated or never."
+            "--fail-on",
+            help=(
+                "Exit 1 at: retired (default), retiring, deprecated (also other_provider: a "
+                "bare name fine at its publisher's own API, not at another provider) or never."
+            ),
         ),
     ] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "text",
@@ -55,6 +59,17 @@ def check_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --fix: print the diff, write nothing.")
     ] = False,
+    strict_provider: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict-provider/--no-strict-provider",
+            help=(
+                "Read a bare name that several providers serve as all of them (the least "
+                "serious decides), not as the publisher's own API. Default: strict-provider "
+                "in [tool.model-catalog], else off."
+            ),
+        ),
+    ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore [tool.model-catalog] in pyproject.toml.")
     ] = False,
@@ -86,6 +101,7 @@ def check_command(
     level = arguments.parse_fail_on(fail_on or config.fail_on or "retired")
     window = warn_within if warn_within is not None else config.warn_within
     window = 90 if window is None else window
+    strict = strict_provider if strict_provider is not None else bool(config.strict_provider)
     includes = (*config.include, *(include or ()))
     excludes = (*config.exclude, *(exclude or ()))
     day = arguments.parse_date(as_of)
@@ -108,6 +124,7 @@ def check_command(
                 fix=fix,
                 dry_run=dry_run,
                 on_progress=on_progress,
+                strict_provider=strict,
             )
     to_terminal = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     rendered = checking.render_check(report, output_format, colour=to_terminal)

@@ -34,6 +34,16 @@ ServingModeOpt = Annotated[
     ),
 ]
 ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Provider slug or name.")]
+StrictProviderOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict-provider",
+        help=(
+            "A name that several providers serve needs a provider (--provider or a form such "
+            "as azure/); else it is ambiguous. Default: it reads as the publisher's own API."
+        ),
+    ),
+]
 
 
 def print_json(value: Any) -> None:

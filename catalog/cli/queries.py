@@ -77,7 +77,8 @@ def show(
     as_json: AsJson = False,
 ) -> None:
     """Everything the catalog knows about one model."""
-    model = open_catalog(database_url).model(name, as_of=as_of)
+    catalog = open_catalog(database_url)
+    model = catalog.model(name, as_of=as_of)
     if as_json:
         print_json(model)
         return
@@ -113,6 +114,12 @@ def show(
             say(f"    {offering.notes}")
     for version in model.versions:
         say(f"- version {version.name} at {version.provider}: {version_phrase(version)}")
+    read = catalog.resolve(name, as_of=as_of)
+    if read.provider_rule is not None:
+        say(
+            f"written with no provider, {name} reads as {read.provider}: "
+            f"{read.provider_rule.describe} (resolve --strict-provider to be asked instead)"
+        )
 
 
 def version_phrase(version: VersionInfo) -> str:

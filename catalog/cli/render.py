@@ -88,6 +88,8 @@ def resolution_lines(result: Resolution) -> list[str]:
         lines.append(f"  to choose, pass {' and '.join(flag(f) for f in result.decided_by)}")
     if result.rule is not None:
         lines.append(f"  rule: {result.rule.value}")
+    if result.provider_rule is not None:
+        lines.append(f"  provider: {result.provider}, {result.provider_rule.describe}")
     if result.name_form is not None:
         form = result.name_form
         where = form.provider or f"{form.outside} (not in the catalog)"
@@ -100,10 +102,11 @@ def resolution_lines(result: Resolution) -> list[str]:
             f"  chain: {hop.from_model} -> {hop.to_model} "
             f"(from {hop.effective_on}; source {hop.source.key}{verified})"
         )
+    label = "also at" if result.provider_rule is not None else "candidate"
     for candidate in result.candidates:
         choice = flags(candidate.decided_by)
         lines.append(
-            f"  candidate: {candidate.model} at {candidate.provider} "
+            f"  {label}: {candidate.model} at {candidate.provider} "
             f"({mode_label(candidate.serving_mode)}, {candidate.endpoint_type}) "
             f"{candidate.status.value}" + (f"  [{choice}]" if choice else "")
         )

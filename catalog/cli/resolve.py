@@ -12,6 +12,7 @@ from catalog.cli.options import (
     DatabaseUrl,
     ProviderOpt,
     ServingModeOpt,
+    StrictProviderOpt,
     TaskOpt,
     open_catalog,
     print_json,
@@ -25,6 +26,7 @@ def resolve(
     serving_mode: ServingModeOpt = None,
     provider: ProviderOpt = None,
     as_of: AsOf = None,
+    strict_provider: StrictProviderOpt = False,
     database_url: DatabaseUrl = None,
     as_json: AsJson = False,
 ) -> int:
@@ -32,7 +34,12 @@ def resolve(
     from catalog.vocabulary import ResolutionStatus
 
     result = open_catalog(database_url).resolve(
-        name, task=task, serving_mode=serving_mode, provider=provider, as_of=as_of
+        name,
+        task=task,
+        serving_mode=serving_mode,
+        provider=provider,
+        as_of=as_of,
+        strict_provider=strict_provider,
     )
     if as_json:
         print_json(result)

@@ -123,6 +123,7 @@ class ArchitectureRec:
 class PublisherRec:
     slug: str
     name: str
+    own_provider: str | None = None  # the provider that is its own API (a bare name reads as it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,11 @@ is stripped; then, on the bare name, a date-suffixed pay-per-token response id; 
 listed family in a shape that family uses (listed with its own lifecycle, or `inferred`); an
 architecture that provisioned throughput deploys, named exactly; a provider's custom-model
 naming rule (`custom`); else `unknown`, with suggestions.
+
+A name that fits offerings at several providers, written with no provider form and asked with
+no provider, reads as the publisher's own API where the catalog names one (`provider_rule`);
+the other providers' offerings stay in the result as candidates, with a warning for each that
+is retired, deprecated or retiring. `strict_provider` keeps such a name `ambiguous`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from catalog.core.records import (
     NameFormRec,
     OfferingRec,
     ProviderRec,
+    PublisherRec,
     SourceRec,
     VersionRec,
 )
@@ -51,6 +57,7 @@ from catalog.schemas import Candidate, Hop, Notice, Resolution, ResolveRequest
 from catalog.vocabulary import (
     DateMeaning,
     OfferingStatus,
+    ProviderRule,
     ResolutionStatus,
     Rule,
     ServingMode,
@@ -82,6 +89,7 @@ class _Ask(NamedTuple):
     within_days: int
     request: ResolveRequest
     form: NameFormRec | None = None  # the provider form the name was written in
+    strict_provider: bool = False  # a name at several providers stays ambiguous without one
 
     def fits(self, offering: OfferingRec) -> bool:
         return (
@@ -100,11 +108,14 @@ def resolve(
     serving_mode: ServingMode | None = None,
     provider: ProviderRec | None = None,
     within_days: int = RETIRES_SOON_DAYS,
+    strict_provider: bool = False,
 ) -> Resolution:
     """Resolve `name` on `as_of`; never raises for any name, and always terminates.
 
     `within_days` is the "retires soon" window: a usable offering (or a replacement) that
-    retires within it carries a warning.
+    retires within it carries a warning. `strict_provider`: a name that several providers
+    serve needs a provider (argument or form), else it is `ambiguous`; by default it reads as
+    the publisher's own API where the catalog names one.
     """
     request = ResolveRequest(
         name=name,
@@ -112,8 +123,11 @@ def resolve(
         serving_mode=serving_mode,
         provider=provider.slug if provider else None,
         as_of=as_of,
+        strict_provider=strict_provider,
     )
-    ask = _Ask(name, task, serving_mode, provider, as_of, within_days, request)
+    ask = _Ask(
+        name, task, serving_mode, provider, as_of, within_days, request, None, strict_provider
+    )
     key = name_key(name)
     found = find(snapshot, key) if key else None
     if found is not None:
@@ -223,6 +237,9 @@ def _resolve_version(snapshot: Snapshot, ask: _Ask, read: VersionRead) -> Resolu
         matching = at_listed if len({o.provider for o in at_listed}) == 1 else matching
     if not matching:
         return _unsupported(snapshot, ask, family, Rule.inferred, external)
+    decided = _publisher_api(snapshot, ask, family, matching)
+    if decided is not None:
+        matching = [decided.offering]
     version = next((v for v in listed if v.provider == matching[0].provider), None)
     if version is None or len(matching) > 1:
         return _resolve_inferred(snapshot, ask, family, version=read.version)
@@ -242,7 +259,10 @@ def _resolve_version(snapshot: Snapshot, ask: _Ask, read: VersionRead) -> Resolu
         ),
         *_unverified(f"version {version.version}", family.name, version.source),
     ]
-    return _settle(
+    elsewhere: list[Candidate] = []
+    if decided is not None:
+        elsewhere = _elsewhere(snapshot, ask, family, decided, notes, version.version)
+    result = _settle(
         snapshot,
         ask,
         family,
@@ -252,6 +272,7 @@ def _resolve_version(snapshot: Snapshot, ask: _Ask, read: VersionRead) -> Resolu
         config_name=version.name,
         version=version.version,
     )
+    return _decided(result, elsewhere) if decided is not None else result
 
 
 def _version_offering(
@@ -350,7 +371,12 @@ def _resolve_model(
             )
         return _unsupported(snapshot, ask, model, rule, offerings)
     if len(matching) > 1:
-        return _ambiguous(ask, model.name, rule, matching, notes)
+        decided = _publisher_api(snapshot, ask, model, matching)
+        if decided is None:
+            return _ambiguous(ask, model.name, rule, matching, notes)
+        said = list(notes)
+        elsewhere = _elsewhere(snapshot, ask, model, decided, said)
+        return _decided(_settle(snapshot, ask, model, decided.offering, rule, said), elsewhere)
     return _settle(snapshot, ask, model, matching[0], rule, list(notes))
 
 
@@ -358,6 +384,111 @@ def _architecture_of(snapshot: Snapshot, model: ModelRec) -> ArchitectureRec | N
     if model.architecture is None:
         return None
     return snapshot.architecture_by_key.get(name_key(model.architecture))
+
+
+# -- the publisher's own API ------------------------------------------------------------------
+
+
+class _Decision(NamedTuple):
+    """The publisher's own API chose `offering`; `others` fit the name at other providers."""
+
+    offering: OfferingRec
+    others: tuple[OfferingRec, ...]
+    publisher: PublisherRec
+
+
+def _publisher_api(
+    snapshot: Snapshot, ask: _Ask, model: ModelRec, matching: Sequence[OfferingRec]
+) -> _Decision | None:
+    """A name written with no provider form, asked with no provider, that fits offerings at
+    several providers reads as the publisher's own API, when exactly one offering there fits."""
+    if len(matching) < 2 or ask.provider is not None or ask.form is not None:
+        return None
+    publisher = snapshot.publishers.get(model.publisher)
+    if ask.strict_provider or publisher is None or publisher.own_provider is None:
+        return None
+    own = publisher.own_provider
+    at_own = [o for o in matching if o.provider == own]
+    if len(at_own) != 1:  # none there, or several (another task or mode) left to choose
+        return None
+    return _Decision(at_own[0], tuple(o for o in matching if o.provider != own), publisher)
+
+
+def _elsewhere(
+    snapshot: Snapshot,
+    ask: _Ask,
+    family: ModelRec,
+    decision: _Decision,
+    notes: list[Notice],
+    version: str | None = None,
+) -> list[Candidate]:
+    """Say what the choice left out: a note naming the other providers and a warning for each
+    whose offering (as `version` lives it there) is retired, deprecated or retiring; those
+    offerings are returned as the result's candidates."""
+    others = [_as_version(snapshot, family, o, version) for o in decision.others]
+    places = ", ".join(dict.fromkeys(o.provider for o in others))
+    notes.append(
+        Notice(
+            code="publisher_api",
+            message=(
+                f"{ask.name} is also at {places}; written with no provider it reads as "
+                f"{decision.publisher.name}'s own API ({decision.offering.provider})"
+            ),
+        )
+    )
+    for offering in others:
+        trouble = _trouble(offering, ask)
+        if trouble is not None:
+            notes.append(
+                Notice(
+                    code="other_provider",
+                    message=(
+                        f"also at {offering.provider}, where it {trouble}: name the provider "
+                        f"({_written_at(snapshot, offering.provider, ask.name)}) to check that one"
+                    ),
+                    options={"provider": offering.provider},
+                )
+            )
+    return [candidate_info(o, ask.as_of, {"provider": o.provider}) for o in others]
+
+
+def _as_version(
+    snapshot: Snapshot, family: ModelRec, offering: OfferingRec, version: str | None
+) -> OfferingRec:
+    """The offering as `version` lives it at its provider, where that provider lists it."""
+    if version is None:
+        return offering
+    listed = next(
+        (v for v in family.versions if v.provider == offering.provider and v.version == version),
+        None,
+    )
+    return offering if listed is None else _version_offering(snapshot, offering, listed)
+
+
+def _trouble(offering: OfferingRec, ask: _Ask) -> str | None:
+    """`is retired since ...`, `retires: ...` or `is deprecated since ...`; None when none."""
+    status = status_on(offering, ask.as_of)
+    if status is OfferingStatus.retired:
+        return f"is retired since {retired_from(offering) or offering.retires_on}"
+    if retires_within(retired_from(offering), ask.as_of, ask.within_days):
+        return f"retires: {_retirement_phrase(offering, ask.as_of)}"
+    if status is OfferingStatus.deprecated:
+        return f"is deprecated since {offering.deprecated_on}"
+    return None
+
+
+def _written_at(snapshot: Snapshot, provider: str, name: str) -> str:
+    """`name` as a tool writes it for `provider` (its first prefix form: `azure/gpt-4o`)."""
+    form = next(
+        (f for f in snapshot.name_forms if f.kind == "prefix" and f.provider == provider), None
+    )
+    return f"{form.form}{name}" if form is not None else provider
+
+
+def _decided(result: Resolution, elsewhere: list[Candidate]) -> Resolution:
+    return result.model_copy(
+        update={"provider_rule": ProviderRule.publisher_api, "candidates": elsewhere}
+    )
 
 
 # -- the statuses ---------------------------------------------------------------------------
@@ -659,19 +790,26 @@ def _resolve_inferred(
     matching = [o for o in external if ask.fits(o)]
     if not matching:
         return _unsupported(snapshot, ask, family, Rule.inferred, external)
-    if len(matching) > 1:
+    decided = _publisher_api(snapshot, ask, family, matching)
+    if len(matching) > 1 and decided is None:
         return _ambiguous(ask, family.name, Rule.inferred, matching, [note])
+    notes = [note]
+    elsewhere: list[Candidate] = []
+    if decided is not None:
+        matching = [decided.offering]
+        elsewhere = _elsewhere(snapshot, ask, family, decided, notes, version)
     # A usable variant is configured under its own name; a retired one yields the replacement.
-    return _settle(
+    result = _settle(
         snapshot,
         ask,
         family,
         matching[0],
         Rule.inferred,
-        [note],
+        notes,
         config_name=ask.name,
         version=version,
     )
+    return _decided(result, elsewhere) if decided is not None else result
 
 
 def _resolve_architecture(

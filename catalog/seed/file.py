@@ -278,6 +278,10 @@ def _check_references(document: SeedDocument, lines: _Lines, display: str) -> It
         if value is not None and value not in pool:
             yield error(f"unknown {what} {value!r}", *path)
 
+    for index, publisher in enumerate(document.publishers):
+        yield from known(
+            publisher.own_provider, providers, "provider", "publishers", index, "own_provider"
+        )
     for index, provider in enumerate(document.providers):
         yield from known(provider.source, sources, "source", "providers", index, "source")
         if provider.custom_models is not None:

@@ -10,10 +10,11 @@ from catalog.store import models as orm
 
 SPECS: tuple[TableSpec, ...] = (
     TableSpec("source", orm.Source, ("key",)),
-    TableSpec("publisher", orm.Publisher, ("slug",)),
     TableSpec("task type", orm.TaskType, ("slug",)),
     TableSpec("serving mode", orm.ServingModeRow, ("slug",)),
     TableSpec("provider", orm.Provider, ("slug",), {"source_id": "source"}),
+    # after the providers: a publisher may name one as its own API
+    TableSpec("publisher", orm.Publisher, ("slug",), {"own_provider_id": "provider"}),
     TableSpec(
         "custom-model rule",
         orm.CustomModelRule,
@@ -128,7 +129,15 @@ def desired_rows(doc: SeedDocument) -> dict[str, dict[NaturalKey, Row]]:
             },
         )
     for pub in doc.publishers:
-        add("publisher", _k(pub.slug), {"slug": pub.slug, "name": pub.name})
+        add(
+            "publisher",
+            _k(pub.slug),
+            {
+                "slug": pub.slug,
+                "name": pub.name,
+                "own_provider_id": _k(pub.own_provider) if pub.own_provider else None,
+            },
+        )
     for t in doc.task_types:
         add(
             "task type",

@@ -93,6 +93,9 @@ class ServingModeEntry(Strict):
 class PublisherEntry(Strict):
     slug: Slug
     name: Name
+    # the catalog provider that is the publisher's own first-party API: a model name written
+    # with no provider reads as it when several providers serve the name
+    own_provider: Slug | None = None
 
 
 class CustomModelsEntry(Strict):

@@ -89,11 +89,19 @@ class Source(Base):
 
 
 class Publisher(Base):
+    """Who made models; `own_provider_id` is the provider that is its own first-party API,
+    which a model name written with no provider reads as."""
+
     __tablename__ = "publishers"
 
     id: Mapped[IntPk]
     slug: Mapped[SlugColumn] = mapped_column(unique=True)
     name: Mapped[NameColumn]
+    # NO ACTION rather than RESTRICT (either refuses to drop a provider a publisher names):
+    # SQLite adds this column in place, and reads back no ON DELETE of a column's own key.
+    own_provider_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("providers.id"), index=True
+    )
 
 
 class TaskType(Base):

@@ -234,7 +234,11 @@ def _read_snapshot(session: Session) -> Snapshot:
     source, maybe_source = sources.__getitem__, sources.get
 
     P = orm.Publisher
-    publisher_columns = _columns(connection, {"id": P.id, "slug": P.slug, "name": P.name})
+    own = select(orm.Provider.slug).where(orm.Provider.id == P.own_provider_id)
+    publisher_columns = _columns(
+        connection,
+        {"id": P.id, "slug": P.slug, "name": P.name, "own_provider": own.scalar_subquery()},
+    )
     publishers = _by_id(publisher_columns, _records(PublisherRec, publisher_columns))
     publisher_slugs = {id_: p.slug for id_, p in publishers.items()}
     tasks = {

@@ -13,6 +13,7 @@ from catalog.api.deps import (
     Provider,
     ServingModeParam,
     SettingsDep,
+    StrictProvider,
     TaskParam,
     norm,
 )
@@ -41,16 +42,22 @@ async def resolve_one(
     serving_mode: ServingModeParam = None,
     provider: Provider = None,
     as_of: AsOf = None,
+    strict_provider: StrictProvider = False,
 ) -> Response:
     """The Resolution for one name: `ok`, `replaced`, `retired`, `ambiguous`, `unsupported` or `unknown`."""
     day = parse_date(as_of)
-    key = ("resolve", model, norm(task), norm(serving_mode), norm(provider), day)
+    key = ("resolve", model, norm(task), norm(serving_mode), norm(provider), day, strict_provider)
     with named_as(name="model"):
         return answer.answer(
             request,
             key,
             lambda c: c.resolve(
-                model, task=task, serving_mode=serving_mode, provider=provider, as_of=day
+                model,
+                task=task,
+                serving_mode=serving_mode,
+                provider=provider,
+                as_of=day,
+                strict_provider=strict_provider,
             ),
         )
 
@@ -82,6 +89,7 @@ async def resolve_batch(
         norm(batch.serving_mode),
         norm(batch.provider),
         day,
+        batch.strict_provider,
     )
 
     def build(catalog: Catalog) -> ResolutionsList:
@@ -91,6 +99,7 @@ async def resolve_batch(
             serving_mode=batch.serving_mode,
             provider=batch.provider,
             as_of=day,
+            strict_provider=batch.strict_provider,
         )
         return ResolutionsList(data=found, count=len(found))
 
