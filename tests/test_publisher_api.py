@@ -22,7 +22,13 @@ from catalog.core.records import ModelRec, OfferingRec, ProviderRec, PublisherRe
 from catalog.core.resolver import resolve
 from catalog.core.snapshot import Snapshot
 from catalog.schemas import OfferingInfo
-from catalog.vocabulary import LifecycleBasis, OfferingStatus, ServingMode, Task
+from catalog.vocabulary import (
+    LifecycleBasis,
+    OfferingStatus,
+    ResolutionStatus,
+    ServingMode,
+    Task,
+)
 
 from api_support import make_api
 
@@ -377,3 +383,24 @@ def test_check_config_refuses_a_strict_provider_that_is_not_a_boolean(tmp_path: 
     path.write_text('[tool.model-catalog]\nstrict-provider = "yes"\n', encoding="utf-8")
     with pytest.raises(InvalidArgument, match="strict-provider"):
         load_config(path)
+
+
+def test_check_fix_leaves_a_bare_name_and_fixes_the_same_name_with_its_provider(
+    seeded_url: str, catalog: Catalog, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A bare name may be an Azure deployment: --fix never rewrites one the publisher rule
+    read, and says why; written with its provider, the same name is fixed."""
+    gone = offering_at(catalog, "gpt-4", "openai").lifecycle.retired_from
+    assert gone is not None
+    day = gone + dt.timedelta(days=1)
+    provided = catalog.resolve("openai:gpt-4", as_of=day)
+    assert provided.status is ResolutionStatus.replaced
+    source = tmp_path / "app.py"
+    source.write_text('BARE = "gpt-4"\nPROVIDED = "openai:gpt-4"\n', encoding="utf-8")
+    _, report = check(capsys, seeded_url, tmp_path, day)
+    bare = next(f for f in report["findings"] if f["text"] == "gpt-4")  # type: ignore[attr-defined]
+    assert bare["fix"] is None and "not fixed automatically" in bare["fix_note"]
+    check(capsys, seeded_url, tmp_path, day, "--fix")
+    lines = source.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == 'BARE = "gpt-4"'
+    assert lines[1] != 'PROVIDED = "openai:gpt-4"' and (provided.model or "") in lines[1]

@@ -294,7 +294,20 @@ class Classifier:
 
 def _with_other_providers(reading: Reading, result: Resolution) -> Reading:
     """A reading the publisher's own API decided, with what the other providers' offerings
-    face: said in the message, and at least `other_provider` (a warning) when there is any."""
+    face: said in the message, and at least `other_provider` (a warning) when there is any.
+
+    Never fixed automatically: a bare name is also how an Azure deployment or a Bedrock
+    client is written, and rewriting it to the publisher's replacement would break those.
+    """
+    if reading.fix is not None:
+        reading = dataclasses.replace(
+            reading,
+            fix=None,
+            fix_note=(
+                "not fixed automatically: no provider is written, and the name is also "
+                "served elsewhere; write it with its provider to have it fixed"
+            ),
+        )
     elsewhere = [w.message for w in result.warnings if w.code == "other_provider"]
     if not elsewhere:
         return reading
