@@ -21,7 +21,7 @@ from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
-from catalog.core.listing import facet_positions, in_list_order, positions_matching
+from catalog.core.listing import DATED, facet_positions, in_list_order, positions_matching
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec
@@ -592,6 +592,8 @@ def _model_filter(
     ):
         if wanted is not None:
             narrowest.append(facets.get((facet, str(wanted)), []))
+    if wanted_status in (OfferingStatus.retired, OfferingStatus.deprecated):
+        narrowest.append(facets.get(DATED, []))
     candidates = min(narrowest, key=len) if narrowest else None
 
     def keep(offering: OfferingRec) -> bool:

@@ -88,11 +88,14 @@ def positions_matching(snapshot: Snapshot, needle: str) -> list[int]:
 
 
 Facet = tuple[str, str]  # ("provider", slug), ("publisher", slug), ("task", task), ("mode", mode)
+# The models with an offering that has a retirement or deprecation date: the only ones that can
+# be retired or deprecated on any day (catalog.core.lifecycle.status_on).
+DATED: Facet = ("dated", "")
 
 
 def facet_positions(snapshot: Snapshot) -> Mapping[Facet, list[int]]:
-    """Each provider, publisher, task and serving mode -> the list-order positions of the
-    models it applies to, ascending.
+    """Each provider, publisher, task and serving mode (and `DATED`) -> the list-order
+    positions of the models it applies to, ascending.
 
     A filtered list then looks only at the models of its narrowest filter (a provider's
     tenth of the catalog, say) instead of every model. Built once per snapshot.
@@ -109,6 +112,8 @@ def facet_positions(snapshot: Snapshot) -> Mapping[Facet, list[int]]:
                     own.add(("provider", offering.provider))
                     own.add(("task", offering.task.value))
                     own.add(("mode", offering.mode.value))
+                    if offering.retires_on is not None or offering.deprecated_on is not None:
+                        own.add(DATED)
                 for facet in own:
                     facets[facet].append(position)
         found = snapshot.derived.facets = dict(facets)
