@@ -298,7 +298,16 @@ class Catalog:
         for model in snapshot.models:
             for offering in model.offerings:
                 counts[offering.provider].add(model.name)
-        return [provider_info(p, len(counts[p.slug])) for p in snapshot.providers.values()]
+        own_api_of: dict[str, list[str]] = {}
+        for publisher in snapshot.publishers.values():
+            if publisher.own_provider is not None:
+                own_api_of.setdefault(publisher.own_provider, []).append(publisher.slug)
+        return [
+            provider_info(
+                p, len(counts[p.slug]), snapshot.name_forms, sorted(own_api_of.get(p.slug, []))
+            )
+            for p in snapshot.providers.values()
+        ]
 
     def architectures(self) -> list[ArchitectureInfo]:
         return [architecture_info(a) for a in self.snapshot().architectures]

@@ -122,15 +122,31 @@ class ModelListPage(Public):
     next_after: tuple[str, str] | None = None  # pass as `after` for the next page; None: last
 
 
+class ProviderNameForm(Public):
+    """One way code and tools write this provider's model names (`azure/`, `openai:`, an ARN)."""
+
+    form: str
+    kind: str  # "prefix" or "pattern" (a regular expression with a group `name`)
+    tool: str
+    label: str  # how messages name it: "LiteLLM's azure/ form", "AWS ARN form"
+    serving_mode: ServingMode | None = None  # the serving mode the form implies, if any
+    note: str | None = None
+    source: SourceRef
+
+
 class ProviderInfo(Public):
     slug: str
     name: str
     config_provider: str | None = None
     openai_api_type: str | None = None
     custom_model_tasks: list[Task] = Field(default_factory=list)
+    custom_naming: str | None = None  # how the provider names fine-tuned models
     note: str | None = None
     source: SourceRef
     model_count: int
+    # the publishers whose own API this is: their bare names read as this provider's
+    own_api_of: list[str] = Field(default_factory=list)
+    name_forms: list[ProviderNameForm] = Field(default_factory=list)
 
 
 class ArchitectureInfo(Public):

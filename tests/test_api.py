@@ -199,6 +199,27 @@ def test_a_provider_groups_its_models_by_endpoint_type(api: Api) -> None:
     assert "gpt-4o" in grouped["llm/v1/chat"]
 
 
+def test_a_provider_says_how_its_names_are_written_and_whose_own_api_it_is(
+    api: Api, catalog: Catalog
+) -> None:
+    provider = api.get("/v1/providers/azure-openai").json()["provider"]
+    forms = {f["form"]: f for f in provider["name_forms"]}
+    assert "azure_openai:" in forms and forms["azure_openai:"]["tool"] == "LangChain"
+    assert any(f["kind"] == "pattern" for f in provider["name_forms"])  # LiteLLM's azure/...
+    assert provider["own_api_of"] == []
+    # every form listed is one the resolver reads as this provider
+    for form in provider["name_forms"]:
+        if form["kind"] == "prefix":
+            written = catalog.resolve(f"{form['form']}gpt-4o", as_of="2025-01-01")
+            assert written.provider == "azure-openai", form
+    openai = api.get("/v1/providers/openai").json()["provider"]
+    assert openai["own_api_of"] == ["openai"]
+    assert {f["form"] for f in openai["name_forms"]} >= {"openai/", "openai:"}
+    snapshot = catalog.snapshot()
+    expected = {f.form for f in snapshot.name_forms if f.provider == "openai"}
+    assert {f["form"] for f in openai["name_forms"]} == expected
+
+
 def test_a_provider_by_its_display_name(api: Api) -> None:
     assert api.get("/v1/providers/Azure OpenAI").json()["provider"]["slug"] == "azure-openai"
 

@@ -228,7 +228,9 @@ def test_providers_and_architectures_list_what_the_catalog_holds(
     code, out, _ = run(capsys, "providers", "--database-url", seeded_url)
     assert code == 0
     ai21 = next(line for line in out.splitlines() if line.startswith("ai21labs "))
-    assert ai21.split()[-1] == "completions"
+    assert ai21.split()[-2:] == ["completions", "ai21/"]  # custom models; how names are written
+    openai = next(line for line in out.splitlines() if line.startswith("openai "))
+    assert "openai/" in openai.split() and "openai:" in openai.split()
     code, out, _ = run(capsys, "architectures", "--database-url", seeded_url, "--json")
     names = {a["name"] for a in json.loads(out)}
     assert {"DBRX", "Meta Llama 3.1", "GTE v1.5 (En)", "DeepSeek R1"} <= names

@@ -137,14 +137,15 @@ def version_phrase(version: VersionInfo) -> str:
 
 
 def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None:
-    """List providers, their config slugs and which tasks accept fine-tuned model names."""
+    """List providers, their config slugs, which tasks accept fine-tuned model names, and the
+    prefixes tools write their model names with (`--json`: every form, with its source)."""
     found = open_catalog(database_url).providers()
     if as_json:
         print_json(found)
         return
     say(
         table(
-            ["PROVIDER", "NAME", "CONFIG", "MODELS", "CUSTOM MODELS"],
+            ["PROVIDER", "NAME", "CONFIG", "MODELS", "CUSTOM MODELS", "WRITTEN AS"],
             [
                 [
                     p.slug,
@@ -152,6 +153,7 @@ def providers(database_url: DatabaseUrl = None, as_json: AsJson = False) -> None
                     p.config_provider or "",
                     str(p.model_count),
                     ", ".join(p.custom_model_tasks),
+                    " ".join(f.form for f in p.name_forms if f.kind == "prefix"),
                 ]
                 for p in found
             ],

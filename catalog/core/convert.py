@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from catalog.core.lifecycle import retired_from, status_on
 from catalog.core.records import (
@@ -28,6 +29,7 @@ from catalog.schemas import (
     NameFormInfo,
     OfferingInfo,
     ProviderInfo,
+    ProviderNameForm,
     ReplacementInfo,
     SourceRef,
     VersionInfo,
@@ -261,16 +263,38 @@ def version_info(version: VersionRec, offering: OfferingRec, as_of: dt.date) -> 
     )
 
 
-def provider_info(provider: ProviderRec, model_count: int) -> ProviderInfo:
+def provider_info(
+    provider: ProviderRec,
+    model_count: int,
+    forms: Sequence[NameFormRec] = (),
+    own_api_of: Sequence[str] = (),
+) -> ProviderInfo:
+    """A provider, with the name forms that decide it (`forms` filtered here) and the
+    publishers whose own API it is."""
     return ProviderInfo(
         slug=provider.slug,
         name=provider.name,
         config_provider=provider.config_provider,
         openai_api_type=provider.openai_api_type,
         custom_model_tasks=list(provider.custom_tasks),
+        custom_naming=provider.custom_naming,
         note=provider.note,
         source=source_ref(provider.source),
         model_count=model_count,
+        own_api_of=list(own_api_of),
+        name_forms=[
+            ProviderNameForm(
+                form=form.form,
+                kind=form.kind,
+                tool=form.tool,
+                label=form.label,
+                serving_mode=form.mode,
+                note=form.note,
+                source=source_ref(form.source),
+            )
+            for form in forms
+            if form.provider == provider.slug
+        ],
     )
 
 
