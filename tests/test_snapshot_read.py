@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import random
+import types
+from pathlib import Path
 
 import pytest
 
@@ -235,3 +237,41 @@ def test_freezing_is_on_by_default_and_an_environment_variable_turns_it_off(
     monkeypatch.setenv("MODEL_CATALOG_FREEZE_SNAPSHOTS", "maybe")
     with pytest.raises(InvalidArgument, match="MODEL_CATALOG_FREEZE_SNAPSHOTS must be 1 or 0"):
         Catalog.open(seeded_url)
+
+
+def _reaches(start: object, target: object) -> bool:
+    """Whether `target` is reachable from `start` through object references (functions
+    through their closures only: their globals reach every module)."""
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        found = stack.pop()
+        if found is target:
+            return True
+        if id(found) in seen or isinstance(found, (types.ModuleType, type)):
+            continue
+        seen.add(id(found))
+        if isinstance(found, types.FunctionType):
+            stack.extend(cell.cell_contents for cell in found.__closure__ or ())
+            stack.extend(found.__defaults__ or ())
+        else:
+            stack.extend(gc.get_referents(found))
+    return False
+
+
+def test_no_derived_index_refers_back_to_its_snapshot(catalog: Catalog, tmp_path: Path) -> None:
+    """A large snapshot is frozen out of the cyclic collector: a cycle through it (an index
+    holding its snapshot) would keep every old revision alive for good."""
+    from catalog.core.lookup import prepare_suggestions
+    from catalog.core.names import form_index
+
+    (tmp_path / "app.py").write_text('MODEL = "azure/gpt-4o"\nOTHER = "gpt-4o"\n', "utf-8")
+    catalog.check_paths([tmp_path], deny=[("gpt-4", "no")])
+    catalog.models_page(query="gpt", provider="openai", status="retired")
+    catalog.resolve("gpt-4o-2024-08-06")
+    snapshot = catalog.snapshot()
+    prepare_suggestions(snapshot)
+    form_index(snapshot)
+    derived = snapshot.derived
+    assert derived.matchers and derived.listing and derived.search_text and derived.facets
+    assert not _reaches(derived, snapshot)

@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,9 +70,9 @@ def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
             names.append(model.name)
             names.extend(alias for alias, kind in model.aliases if kind != "translated")
             names.extend(o.endpoint_name for o in model.offerings if o.endpoint_name)
-        found = Matcher(
-            sorted(identifiers_of(names)), reader=lambda token: catalog_form(snapshot, token)
-        )
+        # No reader that holds the snapshot: kept in the snapshot's own indexes, it would
+        # make a cycle through a snapshot the collector never scans (`gc_paused`).
+        found = Matcher(sorted(identifiers_of(names)))
         snapshot.derived.matchers[key] = found
     return found
 
@@ -137,6 +137,7 @@ def check(
     from catalog.check.classify import Classifier  # the resolver: only with files to read
 
     matcher = matcher_for(snapshot, [d.model for d in options.deny])
+    read_form = partial(catalog_form, snapshot)  # the catalog's own name forms
     classifier = Classifier(
         snapshot, options.as_of, options.warn_within, strict_provider=options.strict_provider
     )
@@ -155,7 +156,7 @@ def check(
         edits: dict[int, Edit] = {}  # index in findings -> its edit
         own = _own_config(display, text)
         for region in regions(display, text):
-            for candidate in matcher.candidates(region.text):
+            for candidate in matcher.candidates(region.text, read_form):
                 if own is not None and own[0] <= candidate.start < own[1]:
                     continue
                 finding, edit = _finding(

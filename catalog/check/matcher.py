@@ -56,8 +56,12 @@ class Matcher:
         self._automaton = automaton
         self.size = count
 
-    def candidates(self, text: str) -> Iterator[Token]:
-        """Tokens of `text` that contain an identifier, each once, in order."""
+    def candidates(
+        self, text: str, reader: Callable[[str], Form | None] | None = None
+    ) -> Iterator[Token]:
+        """Tokens of `text` that contain an identifier, each once, in order; `reader` (else
+        the matcher's own) reads each token's provider form."""
+        read_form = reader or self._read_form
         if not self.size:
             return
         lowered = text.lower()
@@ -78,7 +82,7 @@ class Matcher:
                 continue
             last_end = token_end
             token = text[token_start:token_end]
-            form = self._read_form(token)
+            form = read_form(token)
             name = token[form.start : form.end] if form is not None else token
             yield Token(token_start, token_end, token, name, form)
 
