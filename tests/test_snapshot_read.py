@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.core.listing import facet_positions, in_list_order, positions_matching
+from catalog.core.listing import facet_positions, in_list_order, positions_matching, search_text
 from catalog.core.names import name_key
 from catalog.core.records import ModelRec, OfferingRec, SourceRec
 from catalog.core.snapshot import FREEZE_OVER, Snapshot, gc_paused
@@ -275,3 +275,36 @@ def test_no_derived_index_refers_back_to_its_snapshot(catalog: Catalog, tmp_path
     derived = snapshot.derived
     assert derived.matchers and derived.listing and derived.search_text and derived.facets
     assert not _reaches(derived, snapshot)
+
+
+def test_a_frozen_snapshot_is_freed_when_it_is_dropped(catalog: Catalog, tmp_path: Path) -> None:
+    """Frozen objects are still freed by reference counting: a snapshot replaced by the next
+    revision (here: dropped, after every derived index was built on it) leaves the permanent
+    generation whole."""
+    from catalog.check.engine import matcher_for
+    from catalog.core.lookup import prepare_suggestions
+
+    with session_scope(catalog.engine) as session:
+        read_snapshot(session)  # warm the engine's statement cache, which outlives any snapshot
+    gc.collect()
+    gc.unfreeze()
+    alive = len(gc.get_objects())
+    try:
+        with session_scope(catalog.engine) as session:
+            snapshot = read_snapshot(session, freeze_over=0)  # the seed frozen, as a large one
+        frozen = gc.get_freeze_count()
+        assert frozen > alive
+        prepare_suggestions(snapshot)
+        in_list_order(snapshot)
+        search_text(snapshot)
+        facet_positions(snapshot)
+        matcher_for(snapshot)
+        snapshot.offerings_at("gpt-4o", "openai", ServingMode.external)
+        records = len(snapshot.models) + snapshot.offering_count
+        del snapshot
+        left = gc.get_freeze_count()
+        # what stays is what module caches (regular expressions, ...) kept meanwhile: fewer
+        # objects than the snapshot's records alone, which would all stay if it leaked
+        assert left - alive < records < frozen - alive, (alive, frozen, left, records)
+    finally:
+        gc.unfreeze()
