@@ -11,7 +11,9 @@ providers serve reads as the publisher's own API; the figure without that rule (
 where such names are `ambiguous`) is printed beside it. The baseline, measured in the
 same run, is the plain lookup the catalog had before name forms: the whole string as a listed
 name or alias, nothing stripped. Names at providers the catalog does not cover must never come
-back usable. The exit status is 0 whatever the figures.
+back usable. Entries are verified when read from the LiteLLM JSON or when they name the public
+file they were found in (`where`); the count of verified entries and the share recognised among
+them are printed beside the total. The exit status is 0 whatever the figures.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ CORPUS_PATH = ROOT / "tests" / "data" / "name_corpus.yaml"
 AS_OF = dt.date(2026, 11, 25)
 TARGET = 0.95
 USABLE = (ResolutionStatus.ok, ResolutionStatus.replaced)
+VERIFIED_SOURCE = "litellm"  # the entries read from LiteLLM's model map keys
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ class Entry:
     provider: str
     source: str
     mode: str | None = None
+    where: str | None = None  # owner/repo:path the string was found in
+    commit: str | None = None
+    verified: bool | None = None  # False: no public source was found for it
+
+    @property
+    def is_verified(self) -> bool:
+        """Read from the LiteLLM JSON, or found where `where` says."""
+        return self.verified is not False and (self.source == VERIFIED_SOURCE or bool(self.where))
 
 
 def read_corpus(
@@ -158,6 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         f"recognised as the right model at the right provider: {hits}/{len(entries)} "
         f"= {share:.1%} (target {TARGET:.0%}: {'met' if share >= TARGET else 'NOT met'})"
     )
+    verified = [entry for entry in entries if entry.is_verified]
+    missed = {id(entry) for entry, _ in misses}
+    verified_hits = sum(id(entry) not in missed for entry in verified)
+    print(
+        f"verified (from the LiteLLM JSON or with `where`): {len(verified)}/{len(entries)}; "
+        f"recognised among them: {verified_hits}/{len(verified)} "
+        f"= {verified_hits / len(verified):.1%}"
+    )
     print(
         f"baseline (whole string as a listed name or alias): {baseline}/{len(entries)} "
         f"= {base_share:.1%}; ratio {share / base_share:.2f}x"
@@ -188,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"misses ({len(misses)}):")
     for entry, reason in misses:
-        print(f"  {entry.text!r} ({entry.model} at {entry.provider}): {reason}")
+        mark = "" if entry.is_verified else " [unverified]"
+        print(f"  {entry.text!r} ({entry.model} at {entry.provider}){mark}: {reason}")
     wrong = []
     for row in uncovered:
         result = resolve(snapshot, row["text"], as_of=as_of)
