@@ -15,7 +15,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     XDG_DATA_HOME=/var/lib/model-catalog
-RUN useradd --system --uid 10001 --user-group --create-home --home-dir /var/lib/model-catalog catalog
+# the group is made first with gid 10001: useradd --user-group would give it a system gid (999),
+# leaving USER 10001:10001 running under a gid with no name that does not own the home
+RUN groupadd --system --gid 10001 catalog \
+ && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /var/lib/model-catalog catalog
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER 10001:10001
