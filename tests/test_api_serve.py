@@ -3,6 +3,7 @@ servers on PostgreSQL that both pick up a `model-catalog load` without a restart
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -140,3 +141,37 @@ def test_two_servers_on_postgresql_serve_a_new_load_within_the_interval(tmp_path
                     time.sleep(0.1)
             # within the interval (0.5 s) plus a reload, not at some later restart
             assert time.monotonic() - loaded_at < 5
+
+
+def test_with_json_logs_every_line_the_server_writes_is_json(tmp_path: Path) -> None:
+    """A log collector reading `serve --log-format json` never meets a plain line: the start-up
+    banner, uvicorn's own lines, the access log and the shutdown are all JSON objects."""
+    port = free_port()
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"))
+    process = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--log-format", "json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read()  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "no /healthz within 60 s"
+            time.sleep(0.2)
+        httpx.get(f"http://127.0.0.1:{port}{DBRX}", headers={"X-Request-ID": "log-test-1"})
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    lines = [json.loads(line) for line in err.splitlines() if line.strip()]
+    messages = [line["message"] for line in lines]
+    assert any(m.startswith("model-catalog API on http://127.0.0.1:") for m in messages)
+    assert any(line.get("request_id") == "log-test-1" for line in lines)
+    assert any("Finished server process" in m for m in messages)

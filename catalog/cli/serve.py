@@ -6,6 +6,8 @@ without them.
 
 from __future__ import annotations
 
+import logging
+import logging.config
 import os
 from typing import Annotated
 
@@ -85,7 +87,16 @@ def serve(
 
     import uvicorn
 
-    typer.echo(f"model-catalog API on http://{host}:{port} (docs at /docs)", err=True)
+    # Said through the configured logging, so that with --log-format json every line the
+    # server writes is a JSON object (a log collector would trip on a plain banner).
+    log_config = uvicorn_log_config(log_format)
+    logging.config.dictConfig(log_config)
+    logging.getLogger("catalog.serve").info(
+        "model-catalog API on http://%s:%s (docs at /docs)",
+        host,
+        port,
+        extra={"host": host, "port": port, "workers": workers},
+    )
     uvicorn.run(
         "catalog.api:create_app",
         factory=True,
@@ -93,7 +104,7 @@ def serve(
         port=port,
         workers=workers,
         access_log=False,
-        log_config=uvicorn_log_config(log_format),
+        log_config=log_config,
         root_path=root_path,
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,  # None: uvicorn's default, 127.0.0.1 only
