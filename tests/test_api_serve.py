@@ -47,18 +47,7 @@ def server(*args: str, env: dict[str, str]) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"server exited {process.returncode}: {process.stderr.read()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not answer /healthz within 60 s")
-            time.sleep(0.2)
+        wait_until_healthy(process, base)
         yield base
     finally:
         process.send_signal(signal.SIGINT)
@@ -67,6 +56,21 @@ def server(*args: str, env: dict[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until_healthy(process: subprocess.Popen[str], base: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"server exited {process.returncode}: {process.stderr.read()}")  # type: ignore[union-attr]
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail("server did not answer /healthz within 60 s")
+        time.sleep(0.2)
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -156,16 +160,7 @@ def test_with_json_logs_every_line_the_server_writes_is_json(tmp_path: Path) -> 
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stderr.read()  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "no /healthz within 60 s"
-            time.sleep(0.2)
+        wait_until_healthy(process, f"http://127.0.0.1:{port}")
         httpx.get(f"http://127.0.0.1:{port}{DBRX}", headers={"X-Request-ID": "log-test-1"})
     finally:
         process.send_signal(signal.SIGINT)
