@@ -98,6 +98,30 @@ def test_a_retired_endpoint_name_shows_its_replacement_and_the_ready_config(
     assert set(cells(page, "Model")) == {"DBRX Instruct", expected.model}
 
 
+def test_an_ok_answer_still_says_it_retires_soon_or_is_deprecated(
+    app: FastAPI, catalog: Catalog
+) -> None:
+    """`ok` with a retirement inside the window carries the "retiring soon" badge beside
+    its status; the same name long before, nothing; a deprecated one, "deprecated"."""
+    offering = catalog.model("openai:gpt-4o").offerings[0]
+    gone = offering.lifecycle.retired_from
+    assert gone is not None
+    soon = gone - dt.timedelta(days=10)
+    assert catalog.resolve("openai:gpt-4o", as_of=soon).status.value == "ok"
+    heading = re.compile(r'<h2 id="resolution-title">(.*?)</h2>', re.S)
+
+    def title(as_of: dt.date) -> str:
+        found = heading.search(get(app, f"/?q=openai:gpt-4o&as_of={as_of}").text)
+        assert found is not None
+        return found.group(1)
+
+    assert "badge-retiring_soon" in title(soon)
+    deprecated = offering.lifecycle.deprecated_on
+    assert deprecated is not None and deprecated < gone - dt.timedelta(days=91)
+    assert "badge-deprecated" in title(deprecated)  # deprecated, not yet in the window
+    assert "badge-" not in title(deprecated - dt.timedelta(days=1))
+
+
 def test_an_unknown_name_in_the_search_box_suggests_close_names(app: FastAPI) -> None:
     page = get(app, "/?q=databricks-dbrx-instrukt").text
     assert '<span class="rstatus">unknown</span>' in page

@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from catalog.api.pages.badges import Badge, badge_for
-from catalog.schemas import OfferingInfo
-from catalog.vocabulary import DateMeaning, ServingMode
+from catalog.schemas import OfferingInfo, Resolution
+from catalog.vocabulary import DateMeaning, ResolutionStatus, ServingMode
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -58,6 +58,18 @@ def badge_of(offering: OfferingInfo) -> Badge:
     return badge_for(offering.lifecycle)
 
 
+def resolution_badge(resolution: Resolution) -> Badge | None:
+    """What an `ok` answer still faces: retiring soon, or deprecated (None: nothing)."""
+    if resolution.status is not ResolutionStatus.ok:
+        return None
+    codes = {w.code for w in resolution.warnings}
+    if "retires_soon" in codes:
+        return Badge.retiring_soon
+    if "deprecated" in codes:
+        return Badge.deprecated
+    return None
+
+
 def long_date(day: dt.date | None) -> str:
     return day.strftime("%d %b %Y").lstrip("0") if day else ""
 
@@ -81,6 +93,7 @@ def environment() -> Environment:
         query_url=query_url,
         badge_of=badge_of,
         badge_life=badge_for,
+        resolution_badge=resolution_badge,
         static_version=static_version(),
     )
     return env
