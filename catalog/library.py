@@ -9,10 +9,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from operator import itemgetter
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from sqlalchemy import Engine
 
@@ -211,7 +211,7 @@ class Catalog:
     ) -> list[ModelInfo]:
         """Models with the offerings that pass every filter; a model with none is left out."""
         snapshot = self.snapshot()
-        day, shown, _ = _model_filter(
+        day, shown, _, _ = _model_filter(
             snapshot, provider, publisher, task, serving_mode, status, as_of, query
         )
         return [
@@ -249,20 +249,19 @@ class Catalog:
                 f"after must be the next_after of the previous page, not {after!r}", field="after"
             )
         snapshot = self.snapshot()
-        day, shown, candidates = _model_filter(
+        chosen = _model_filter(
             snapshot, provider, publisher, task, serving_mode, status, as_of, query
         )
         ordered, keys = in_list_order(snapshot)
-        positions = range(len(ordered)) if candidates is None else candidates
-        matched = [(i, found) for i in positions if (found := shown(ordered[i]))]
+        matched = _matching_positions(snapshot, ordered, chosen)
         start = bisect.bisect_right(keys, after) if after is not None else 0
-        first = bisect.bisect_left(matched, start, key=itemgetter(0))
+        first = bisect.bisect_left(matched, start)
         window = matched[first : first + limit]
         more = first + limit < len(matched)
         return ModelListPage(
-            models=[model_info(ordered[i], day, found) for i, found in window],
+            models=[model_info(ordered[i], chosen.day, chosen.shown(ordered[i])) for i in window],
             count=len(matched),
-            next_after=keys[window[-1][0]] if more and window else None,
+            next_after=keys[window[-1]] if more and window else None,
         )
 
     def model(self, name: str, *, as_of: str | dt.date | None = None) -> ModelInfo:
@@ -557,6 +556,26 @@ def _resolved_model(snapshot: Snapshot, name: str, day: dt.date) -> ModelRec | N
     return None
 
 
+# Filtered lists whose matches a snapshot keeps, so that the next pages of one list cost a
+# bisection: every page needs the count, which needs every match.
+KEPT_LISTS = 64
+
+
+def _matching_positions(
+    snapshot: Snapshot, ordered: Sequence[ModelRec], chosen: _ModelFilter
+) -> list[int]:
+    """The list-order positions of the models `chosen` keeps, found once per snapshot and list."""
+    kept = snapshot.derived.list_matches
+    found = kept.get(chosen.key)
+    if found is None:
+        pool = range(len(ordered)) if chosen.candidates is None else chosen.candidates
+        found = [i for i in pool if chosen.shown(ordered[i])]
+        if len(kept) >= KEPT_LISTS:
+            kept.clear()  # simple, and safe between threads: the next pages recompute
+        kept[chosen.key] = found
+    return found
+
+
 def _model_filter(
     snapshot: Snapshot,
     provider: str | None,
@@ -566,10 +585,8 @@ def _model_filter(
     status: str | OfferingStatus | None,
     as_of: str | dt.date | None,
     query: str | None,
-) -> tuple[dt.date, Callable[[ModelRec], tuple[OfferingRec, ...]], list[int] | None]:
-    """The day; a model's offerings that pass every filter (empty: the model is left out);
-    and the list-order positions of the only models that can pass (those of the narrowest
-    filter: a query's matches, a provider's models...), or None for every model.
+) -> _ModelFilter:
+    """The filters read: see `_ModelFilter`.
 
     Works on records only: the status filter reads each offering's lifecycle on the day.
     """
@@ -581,6 +598,7 @@ def _model_filter(
     day = arguments.parse_date(as_of)
     narrowest: list[list[int]] = []  # list-order positions that hold every model that can pass
     hits: set[int] | None = None
+    needle: str | None = None
     if query:
         written = find_written(snapshot, arguments.parse_name(query, field="query"))
         needle = name_key(written.model.name if written.model else written.read.name)
@@ -620,4 +638,26 @@ def _model_filter(
             return ()
         return tuple(o for o in model.offerings if keep(o))
 
-    return day, shown, candidates
+    key = (
+        provider_slug,
+        publisher_slug,
+        wanted_task,
+        wanted_mode,
+        wanted_status,
+        day if wanted_status is not None else None,  # only the status depends on the day
+        needle,
+    )
+    return _ModelFilter(day, shown, candidates, key)
+
+
+class _ModelFilter(NamedTuple):
+    """What `models` and `models_page` filter by, read once."""
+
+    day: dt.date
+    # a model's offerings that pass every filter (empty: the model is left out)
+    shown: Callable[[ModelRec], tuple[OfferingRec, ...]]
+    # the list-order positions of the only models that can pass (those of the narrowest
+    # filter: a query's matches, a provider's models...), or None for every model
+    candidates: list[int] | None
+    # the filters as read, the same for every page of one list
+    key: tuple[object, ...]

@@ -308,3 +308,28 @@ def test_a_frozen_snapshot_is_freed_when_it_is_dropped(catalog: Catalog, tmp_pat
         assert left - alive < records < frozen - alive, (alive, frozen, left, records)
     finally:
         gc.unfreeze()
+
+
+def test_a_filtered_list_is_kept_for_its_next_pages_and_told_apart_by_its_filters(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import catalog.library as library
+
+    snapshot = catalog.snapshot()
+    snapshot.derived.list_matches.clear()
+    first = catalog.models_page(provider="openai", limit=2)
+    assert len(snapshot.derived.list_matches) == 1
+    second = catalog.models_page(provider="openai", limit=2, after=first.next_after)  # type: ignore[arg-type]
+    assert len(snapshot.derived.list_matches) == 1  # the same list: its matches are reused
+    assert {m.name for m in first.models}.isdisjoint(m.name for m in second.models)
+    # the status filter depends on the day, and each day is its own list
+    early = catalog.models_page(status="retired", as_of="2024-01-01", limit=500)
+    late = catalog.models_page(status="retired", as_of="2030-01-01", limit=500)
+    assert early.count < late.count
+    assert early.count == len(catalog.models(status="retired", as_of="2024-01-01"))
+    assert len(snapshot.derived.list_matches) == 3
+    # past the cap the kept lists are dropped, and answers stay the same
+    monkeypatch.setattr(library, "KEPT_LISTS", 3)
+    again = catalog.models_page(provider="azure-openai", limit=2)
+    assert len(snapshot.derived.list_matches) == 1
+    assert again.count == len(catalog.models(provider="azure-openai"))

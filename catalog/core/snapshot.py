@@ -72,6 +72,9 @@ class DerivedIndexes:
     # ("provider", slug), ("publisher", slug), ("task", task), ("mode", mode) -> the list-order
     # positions of the models it applies to (catalog.core.listing.facet_positions)
     facets: Mapping[tuple[str, str], list[int]] | None = None
+    # a filtered list (its filters as read) -> the list-order positions of its models
+    # (catalog.library.models_page; a few dozen lists at most)
+    list_matches: dict[tuple[object, ...], list[int]] = field(default_factory=dict)
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
