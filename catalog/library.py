@@ -211,7 +211,7 @@ class Catalog:
     ) -> list[ModelInfo]:
         """Models with the offerings that pass every filter; a model with none is left out."""
         snapshot = self.snapshot()
-        day, shown, _, _ = _model_filter(
+        day, shown, _, _, _ = _model_filter(
             snapshot, provider, publisher, task, serving_mode, status, as_of, query
         )
         return [
@@ -259,7 +259,9 @@ class Catalog:
         window = matched[first : first + limit]
         more = first + limit < len(matched)
         return ModelListPage(
-            models=[model_info(ordered[i], chosen.day, chosen.shown(ordered[i])) for i in window],
+            models=[
+                model_info(ordered[i], chosen.day, chosen.offerings(ordered[i])) for i in window
+            ],
             count=len(matched),
             next_after=keys[window[-1]] if more and window else None,
         )
@@ -568,7 +570,8 @@ def _matching_positions(
     kept = snapshot.derived.list_matches
     found = kept.get(chosen.key)
     if found is None:
-        pool = range(len(ordered)) if chosen.candidates is None else chosen.candidates
+        candidates = chosen.pool()
+        pool = range(len(ordered)) if candidates is None else candidates
         found = [i for i in pool if chosen.shown(ordered[i])]
         if len(kept) >= KEPT_LISTS:
             kept.clear()  # simple, and safe between threads: the next pages recompute
@@ -596,47 +599,63 @@ def _model_filter(
     wanted_mode = arguments.parse_mode(serving_mode)
     wanted_status = arguments.parse_status(status)
     day = arguments.parse_date(as_of)
-    narrowest: list[list[int]] = []  # list-order positions that hold every model that can pass
-    hits: set[int] | None = None
     needle: str | None = None
     if query:
         written = find_written(snapshot, arguments.parse_name(query, field="query"))
         needle = name_key(written.model.name if written.model else written.read.name)
-        found = positions_matching(snapshot, needle)
-        ordered, _ = in_list_order(snapshot)
-        hits = {id(ordered[position]) for position in found}
-        narrowest.append(found)
         if wanted_provider is None and written.read.provider is not None:
             wanted_provider = snapshot.providers[written.read.provider]
     provider_slug = None if wanted_provider is None else wanted_provider.slug
     publisher_slug = None if wanted_publisher is None else wanted_publisher.slug
     facets = facet_positions(snapshot)
-    for facet, wanted in (
-        ("provider", provider_slug),
-        ("publisher", publisher_slug),
-        ("task", wanted_task),
-        ("mode", wanted_mode),
-    ):
-        if wanted is not None:
-            narrowest.append(facets.get((facet, str(wanted)), []))
+    narrowest = [  # list-order positions that hold every model that can pass
+        facets.get((facet, str(wanted)), [])
+        for facet, wanted in (
+            ("provider", provider_slug),
+            ("publisher", publisher_slug),
+            ("task", wanted_task),
+            ("mode", wanted_mode),
+        )
+        if wanted is not None
+    ]
     if wanted_status in (OfferingStatus.retired, OfferingStatus.deprecated):
         narrowest.append(facets.get(DATED, []))
-    candidates = min(narrowest, key=len) if narrowest else None
+    query_found: list[int] | None = None  # the query's models, searched for on first use
+    query_ids: set[int] | None = None
 
-    def keep(offering: OfferingRec) -> bool:
-        return (
-            (provider_slug is None or offering.provider == provider_slug)
-            and (wanted_task is None or offering.task is wanted_task)
-            and (wanted_mode is None or offering.mode is wanted_mode)
-            and (wanted_status is None or status_on(offering, day) is wanted_status)
+    def query_positions() -> list[int]:
+        nonlocal query_found
+        if query_found is None:
+            query_found = positions_matching(snapshot, needle or "")
+        return query_found
+
+    def query_hits() -> set[int]:
+        nonlocal query_ids
+        if query_ids is None:
+            ordered, _ = in_list_order(snapshot)
+            query_ids = {id(ordered[i]) for i in query_positions()}
+        return query_ids
+
+    def pool() -> Sequence[int] | None:
+        lists = narrowest if needle is None else [*narrowest, query_positions()]
+        return min(lists, key=len) if lists else None
+
+    def offerings(model: ModelRec) -> tuple[OfferingRec, ...]:
+        return tuple(
+            o
+            for o in model.offerings
+            if (provider_slug is None or o.provider == provider_slug)
+            and (wanted_task is None or o.task is wanted_task)
+            and (wanted_mode is None or o.mode is wanted_mode)
+            and (wanted_status is None or status_on(o, day) is wanted_status)
         )
 
     def shown(model: ModelRec) -> tuple[OfferingRec, ...]:
         if publisher_slug is not None and model.publisher != publisher_slug:
             return ()
-        if hits is not None and id(model) not in hits:
+        if needle is not None and id(model) not in query_hits():
             return ()
-        return tuple(o for o in model.offerings if keep(o))
+        return offerings(model)
 
     key = (
         provider_slug,
@@ -647,17 +666,19 @@ def _model_filter(
         day if wanted_status is not None else None,  # only the status depends on the day
         needle,
     )
-    return _ModelFilter(day, shown, candidates, key)
+    return _ModelFilter(day, shown, offerings, pool, key)
 
 
 class _ModelFilter(NamedTuple):
-    """What `models` and `models_page` filter by, read once."""
+    """What `models` and `models_page` filter by, read once; the costly parts run on first use."""
 
     day: dt.date
     # a model's offerings that pass every filter (empty: the model is left out)
     shown: Callable[[ModelRec], tuple[OfferingRec, ...]]
+    # the offerings that pass the offering filters, for a model known to pass the others
+    offerings: Callable[[ModelRec], tuple[OfferingRec, ...]]
     # the list-order positions of the only models that can pass (those of the narrowest
     # filter: a query's matches, a provider's models...), or None for every model
-    candidates: list[int] | None
+    pool: Callable[[], Sequence[int] | None]
     # the filters as read, the same for every page of one list
     key: tuple[object, ...]
