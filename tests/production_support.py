@@ -21,6 +21,25 @@ import pytest
 CLI = [sys.executable, "-m", "catalog"]
 
 
+def wait_until_ready(
+    process: subprocess.Popen[str], base: str, ready_path: str = "/healthz"
+) -> None:
+    """Poll `ready_path` until it answers 200; fail if the server exits or 60 s pass."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            stderr = process.stderr.read() if process.stderr else ""
+            pytest.fail(f"server exited {process.returncode}: {stderr}")
+        try:
+            if httpx.get(f"{base}{ready_path}", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"server did not answer {ready_path} within 60 s")
+        time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -53,18 +72,7 @@ def server(*args: str, env: dict[str, str], ready_path: str = "/healthz") -> Ite
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"server exited {process.returncode}")
-            try:
-                if httpx.get(f"{base}{ready_path}", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not answer {ready_path} within 60 s")
-            time.sleep(0.2)
+        wait_until_ready(process, base, ready_path)
         yield Server(base, process)
     finally:
         if process.poll() is None:

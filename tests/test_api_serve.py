@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from production_support import wait_until_ready
 
 from catalog.cli.app import main
 from catalog.store.resources import seed_path
@@ -47,7 +48,7 @@ def server(*args: str, env: dict[str, str]) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(process, base)
+        wait_until_ready(process, base)
         yield base
     finally:
         process.send_signal(signal.SIGINT)
@@ -56,21 +57,6 @@ def server(*args: str, env: dict[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def wait_until_healthy(process: subprocess.Popen[str], base: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"server exited {process.returncode}: {process.stderr.read()}")  # type: ignore[union-attr]
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail("server did not answer /healthz within 60 s")
-        time.sleep(0.2)
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -160,7 +146,7 @@ def test_with_json_logs_every_line_the_server_writes_is_json(tmp_path: Path) -> 
         text=True,
     )
     try:
-        wait_until_healthy(process, f"http://127.0.0.1:{port}")
+        wait_until_ready(process, f"http://127.0.0.1:{port}")
         httpx.get(f"http://127.0.0.1:{port}{DBRX}", headers={"X-Request-ID": "log-test-1"})
     finally:
         process.send_signal(signal.SIGINT)
