@@ -404,3 +404,33 @@ def test_check_fix_leaves_a_bare_name_and_fixes_the_same_name_with_its_provider(
     lines = source.read_text(encoding="utf-8").splitlines()
     assert lines[0] == 'BARE = "gpt-4"'
     assert lines[1] != 'PROVIDED = "openai:gpt-4"' and (provided.model or "") in lines[1]
+
+
+def test_check_text_keeps_its_columns_with_the_longer_level(
+    seeded_url: str, catalog: Catalog, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`other_provider` is longer than the other levels: the text report widens the level
+    column for every line, so names and messages still start in one column."""
+    day = offering_at(catalog, "gpt-4o", "azure-openai").lifecycle.retired_from
+    assert day is not None
+    (tmp_path / "app.py").write_text(
+        'A = "gpt-4o"\nB = "azure/gpt-4o"\nC = "openai:gpt-4o"\n', encoding="utf-8"
+    )
+    _, out = run(
+        capsys,
+        "check",
+        str(tmp_path),
+        "--database-url",
+        seeded_url,
+        "--as-of",
+        str(day),
+        "--show-ok",
+        "--no-config",
+    )
+    rows = [line for line in out.splitlines() if line.startswith("  ") and ": " in line]
+    levels = [row.split()[1] for row in rows]
+    assert "other_provider" in levels and len(set(levels)) >= 2
+    starts = {
+        row.index(name) for row, name in zip(rows, ("gpt-4o", "azure/", "openai:"), strict=True)
+    }
+    assert len(starts) == 1, out

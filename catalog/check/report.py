@@ -60,19 +60,22 @@ def text(report: CheckReport, *, colour: bool = False) -> str:
 
     lines: list[str] = []
     current = None
+    # the level column fits the longest level shown (`other_provider` is longer than the rest)
+    width = max((len(f.level.value) for f in report.findings), default=0)
+    width = max(width, 10)
     for finding in report.findings:
         if finding.path != current:
             if current is not None:
                 lines.append("")
             current = finding.path
             lines.append(paint(_BOLD, finding.path))
-        level = paint(_COLOURS[finding.level], f"{finding.level.value:<10}")
+        level = paint(_COLOURS[finding.level], f"{finding.level.value:<{width}}")
         lines.append(f"  {where(finding):<9} {level} {finding.text}: {finding.message}")
         if finding.fixed:
-            lines.append(paint(_DIM, f"  {'':<9} {'':<10} fixed: now {finding.fix}"))
+            lines.append(paint(_DIM, f"  {'':<9} {'':<{width}} fixed: now {finding.fix}"))
         elif finding.fix_note and finding.level is FindingLevel.retired:
             lines.append(
-                paint(_DIM, f"  {'':<9} {'':<10} not fixed automatically: {finding.fix_note}")
+                paint(_DIM, f"  {'':<9} {'':<{width}} not fixed automatically: {finding.fix_note}")
             )
     for fix in report.fixes:
         lines.append("")
