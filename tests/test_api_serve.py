@@ -4,19 +4,15 @@ servers on PostgreSQL that both pick up a `model-catalog load` without a restart
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from production_support import wait_until_ready
+from production_support import CLI, environment, free_port, server, wait_until_ready
 
 from catalog.cli.app import main
 from catalog.store.resources import seed_path
@@ -24,45 +20,8 @@ from catalog.store.resources import seed_path
 from conftest import new_database_url
 
 pytestmark = pytest.mark.slow
-CLI = [sys.executable, "-m", "catalog"]
 SEED_TITLE = "Supported foundation models on Mosaic AI Model Serving (Swedish machine translation)"
 DBRX = "/v1/models/databricks-dbrx-instruct"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def server(*args: str, env: dict[str, str]) -> Iterator[str]:
-    """A `model-catalog serve` process on a free loopback port, stopped afterwards."""
-    port = free_port()
-    process = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port), "--no-access-log", *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(process, base)
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "MODEL_CATALOG_DATABASE_URL"}
-    env.update(extra)
-    return env
 
 
 def test_importing_the_cli_loads_no_web_framework() -> None:
@@ -93,7 +52,8 @@ def test_serve_on_a_database_behind_its_schema_is_one_line(
 
 def test_serve_seeds_the_embedded_catalog_on_first_start(tmp_path: Path) -> None:
     env = environment(XDG_DATA_HOME=str(tmp_path / "home"))
-    with server(env=env) as base:
+    with server(env=env) as served:
+        base = served.base
         response = httpx.get(f"{base}{DBRX}", timeout=10)
         assert response.status_code == 200
         assert response.json()["name"] == "DBRX Instruct"
@@ -108,7 +68,8 @@ def test_two_servers_on_postgresql_serve_a_new_load_within_the_interval(tmp_path
         subprocess.run([*CLI, "db", "upgrade", "--database-url", url], env=env, check=True)
         subprocess.run([*CLI, "load", "--database-url", url], env=env, check=True)
         options = ("--database-url", url, "--reload-seconds", "0.5")
-        with server(*options, env=env) as first, server(*options, env=env) as second:
+        with server(*options, env=env) as one, server(*options, env=env) as other:
+            first, second = one.base, other.base
             before = [httpx.get(f"{base}{DBRX}", timeout=10) for base in (first, second)]
             assert {r.json()["source"]["title"] for r in before} == {SEED_TITLE}
             revision = int(before[0].headers["x-catalog-revision"])
