@@ -607,9 +607,8 @@ def _model_filter(
             wanted_provider = snapshot.providers[written.read.provider]
     provider_slug = None if wanted_provider is None else wanted_provider.slug
     publisher_slug = None if wanted_publisher is None else wanted_publisher.slug
-    facets = facet_positions(snapshot)
-    narrowest = [  # list-order positions that hold every model that can pass
-        facets.get((facet, str(wanted)), [])
+    wanted_facets = [
+        (facet, str(wanted))
         for facet, wanted in (
             ("provider", provider_slug),
             ("publisher", publisher_slug),
@@ -619,7 +618,7 @@ def _model_filter(
         if wanted is not None
     ]
     if wanted_status in (OfferingStatus.retired, OfferingStatus.deprecated):
-        narrowest.append(facets.get(DATED, []))
+        wanted_facets.append(DATED)
     query_found: list[int] | None = None  # the query's models, searched for on first use
     query_ids: set[int] | None = None
 
@@ -637,7 +636,11 @@ def _model_filter(
         return query_ids
 
     def pool() -> Sequence[int] | None:
-        lists = narrowest if needle is None else [*narrowest, query_positions()]
+        facets = facet_positions(snapshot) if wanted_facets else {}
+        # list-order positions that hold every model that can pass
+        lists = [facets.get(facet, []) for facet in wanted_facets]
+        if needle is not None:
+            lists.append(query_positions())
         return min(lists, key=len) if lists else None
 
     def offerings(model: ModelRec) -> tuple[OfferingRec, ...]:
