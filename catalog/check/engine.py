@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,12 +155,14 @@ def check(
         text, codec = decode(data)
         edits: dict[int, Edit] = {}  # index in findings -> its edit
         own = _own_config(display, text)
+        file_lines = Lines(text)
         for region in regions(display, text):
+            region_lines = file_lines if region.text is text else Lines(region.text)
             for candidate in matcher.candidates(region.text, read_form):
                 if own is not None and own[0] <= candidate.start < own[1]:
                     continue
                 finding, edit = _finding(
-                    display, text, region, candidate, classifier, deny, options
+                    display, file_lines, region, region_lines, candidate, classifier, deny, options
                 )
                 if finding is None:
                     continue
@@ -251,8 +253,9 @@ def _meant_as_model(text: str, line_start: int, start: int, end: int, name: str)
 
 def _finding(
     display: str,
-    file_text: str,
+    file_lines: Lines,
     region: Region,
+    region_lines: Lines,
     candidate: Token,
     classifier: Classifier,
     deny: dict[str, Deny],
@@ -278,15 +281,15 @@ def _finding(
     line_end = len(text) if line_end < 0 else line_end
     if SUPPRESS in text[line_start:line_end] or _suppressed_above(text, line_start):
         return "suppressed", None
-    line = _line_number(text, start)
+    line = region_lines.number(start)
     column = start - line_start + 1
     finding = _make(display, region, candidate, reading, rule, line, column)
     raw_start = region.to_raw(start) if region.to_raw else start
     if region.to_raw is not None and raw_start is not None:
-        file_line_start = file_text.rfind("\n", 0, raw_start) + 1
+        file_line_start = file_lines.text.rfind("\n", 0, raw_start) + 1
         finding = finding.model_copy(
             update={
-                "file_line": _line_number(file_text, raw_start),
+                "file_line": file_lines.number(raw_start),
                 "file_column": raw_start - file_line_start + 1,
             }
         )
@@ -309,20 +312,24 @@ def _finding(
     return finding, edit
 
 
-def _line_number(text: str, offset: int) -> int:
-    """The 1-based line `offset` falls on, by bisecting the text's newlines (found once per
-    text): counting them per finding made a file of 200,000 references quadratic."""
-    return bisect_left(_newlines(text), offset) + 1
+class Lines:
+    """Line numbers in one text, by bisecting its newlines, found on first use (most texts
+    have no finding): counting them per finding made a file of 200,000 references quadratic."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._newlines: list[int] | None = None
 
-@lru_cache(maxsize=4)  # the region being checked and its file; a str caches its own hash
-def _newlines(text: str) -> list[int]:
-    found: list[int] = []
-    at = text.find("\n")
-    while at >= 0:
-        found.append(at)
-        at = text.find("\n", at + 1)
-    return found
+    def number(self, offset: int) -> int:
+        """The 1-based line `offset` falls on."""
+        if self._newlines is None:
+            found: list[int] = []
+            at = self.text.find("\n")
+            while at >= 0:
+                found.append(at)
+                at = self.text.find("\n", at + 1)
+            self._newlines = found
+        return bisect_left(self._newlines, offset) + 1
 
 
 def _suppressed_above(text: str, line_start: int) -> bool:
