@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from catalog.core.names import FormIndex
     from catalog.schemas import Notice
 
-OfferingPlace = tuple[str, str, ServingMode]  # model name, provider slug, serving mode
-
 
 @dataclass(frozen=True, slots=True)
 class OfferingText:
@@ -139,38 +137,13 @@ class Snapshot:
         # Every index below is made in C, a whole column at a time: a loop per model in
         # Python was a third of a 100,000-model snapshot's read.
         by_name: dict[str, ModelRec] = dict(zip(keys, model_list, strict=True))
+        by_exact_name = dict(zip(map(_NAME, model_list), model_list, strict=True))
         if alias_columns is None:
             by_alias, display = _alias_indexes(model_list)
-            _add_endpoint_names(model_list, by_alias, display)
+            _add_endpoint_names(model_list, by_exact_name, by_alias, display)
         else:
             by_alias, display = _indexes_of_columns(alias_columns)
         display.update(zip(keys, map(_NAME, model_list), strict=True))  # names win over aliases
-        return cls._assemble(
-            revision=revision,
-            loaded_at=loaded_at,
-            model_list=model_list,
-            by_name=by_name,
-            by_alias=by_alias,
-            display=display,
-            providers=providers,
-            publishers=publishers,
-            architectures=architectures,
-        )
-
-    @classmethod
-    def _assemble(
-        cls,
-        *,
-        revision: int,
-        loaded_at: dt.datetime | None,
-        model_list: tuple[ModelRec, ...],
-        by_name: dict[str, ModelRec],
-        by_alias: dict[str, tuple[ModelRec, str]],
-        display: dict[str, str],
-        providers: Iterable[ProviderRec],
-        publishers: Iterable[PublisherRec],
-        architectures: Iterable[ArchitectureRec],
-    ) -> Snapshot:
         provider_map = {p.slug: p for p in providers}
         provider_keys: dict[str, ProviderRec] = {}
         for provider in provider_map.values():
@@ -199,7 +172,7 @@ class Snapshot:
             architectures=arch_list,
             by_name=_frozen(by_name),
             by_alias=_frozen(by_alias),
-            by_exact_name=_frozen(dict(zip(map(_NAME, model_list), model_list, strict=True))),
+            by_exact_name=_frozen(by_exact_name),
             architecture_by_key=_frozen(arch_keys),
             provider_by_key=_frozen(provider_keys),
             publisher_by_key=_frozen(publisher_keys),
@@ -275,16 +248,15 @@ def _alias_indexes(models: Sequence[ModelRec]) -> AliasIndexes:
 
 def _add_endpoint_names(
     models: Sequence[ModelRec],
+    by_exact_name: Mapping[str, ModelRec],
     by_alias: dict[str, tuple[ModelRec, str]],
     display: dict[str, str],
 ) -> None:
     """The names offerings are served under, where no alias has the key already."""
     offerings = chain.from_iterable(map(_OFFERINGS, models))
-    with_endpoint = list(filter(_ENDPOINT_NAME, offerings))  # the few, found in C
-    by_model = {model.name: model for model in models} if with_endpoint else {}
-    for offering in with_endpoint:
+    for offering in filter(_ENDPOINT_NAME, offerings):  # the few, found in C
         key = name_key(offering.endpoint_name)
-        by_alias.setdefault(key, (by_model[offering.model], "endpoint"))
+        by_alias.setdefault(key, (by_exact_name[offering.model], "endpoint"))
         display.setdefault(key, offering.endpoint_name)
 
 
