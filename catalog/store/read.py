@@ -200,10 +200,6 @@ def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[
     return groups
 
 
-def _sorted(items: Sequence[Any], key: Any = None) -> tuple[Any, ...]:
-    return tuple(sorted(items, key=key)) if len(items) > 1 else tuple(items)
-
-
 def _per_id(
     ids: Sequence[int], groups: Mapping[int, Sequence[R]], key: Any = None
 ) -> list[tuple[R, ...]]:
