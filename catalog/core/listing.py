@@ -74,9 +74,11 @@ def positions_matching(snapshot: Snapshot, needle: str) -> list[int]:
     """The list-order positions of the models with `needle` (a name key) in one of their keys,
     in order. Each hit skips to the next model's part, so a model is found once."""
     text, starts = search_text(snapshot)
+    if not needle:
+        return list(range(len(starts)))
     hits: list[int] = []
-    if not needle or _SEPARATOR in needle:
-        return list(range(len(starts))) if not needle else hits
+    if _SEPARATOR in needle:
+        return hits
     at = text.find(needle)
     while at != -1:
         position = bisect_right(starts, at) - 1
