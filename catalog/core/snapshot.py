@@ -73,6 +73,10 @@ class DerivedIndexes:
     # a filtered list (its filters as read) -> the list-order positions of its models
     # (catalog.library.models_page; a few dozen lists at most)
     list_matches: dict[tuple[object, ...], list[int]] = field(default_factory=dict)
+    # every known name key -> how to show it (Snapshot.display_by_key), and until it is built,
+    # the alias and endpoint-name keys with their names as written
+    display: Mapping[str, str] | None = None
+    alias_names: tuple[Sequence[str], Sequence[str]] | None = None
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
@@ -95,7 +99,6 @@ class Snapshot:
     architecture_by_key: Mapping[str, ArchitectureRec]
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
-    display_by_key: Mapping[str, str]  # every known name key -> how to show it (suggestions)
     name_forms: tuple[NameFormRec, ...] = ()  # how tools write names, in the seed's order
     derived: DerivedIndexes = field(default_factory=lambda: DerivedIndexes())
 
@@ -121,6 +124,24 @@ class Snapshot:
             forms = tuple(name_forms)
             return dataclasses.replace(built, name_forms=forms) if forms else built
 
+    @property
+    def display_by_key(self) -> Mapping[str, str]:
+        """Every known name key -> how to show it: what a suggestion prints.
+
+        Built on first use, like the other suggestion indexes (`lookup.prepare_suggestions`,
+        which a server runs off its event loop): resolving never needs it, and building it
+        was a twentieth of a 100,000-model snapshot's read.
+        """
+        derived = self.derived
+        if derived.display is None:
+            display: dict[str, str] = {}
+            if derived.alias_names is not None:
+                keys, names = derived.alias_names
+                display.update(zip(keys, names, strict=True))
+            display.update(zip(map(_KEY, self.models), map(_NAME, self.models), strict=True))
+            derived.display, derived.alias_names = _frozen(display), None  # names win
+        return derived.display
+
     @classmethod
     def _build(
         cls,
@@ -139,11 +160,9 @@ class Snapshot:
         by_name: dict[str, ModelRec] = dict(zip(keys, model_list, strict=True))
         by_exact_name = dict(zip(map(_NAME, model_list), model_list, strict=True))
         if alias_columns is None:
-            by_alias, display = _alias_indexes(model_list)
-            _add_endpoint_names(model_list, by_exact_name, by_alias, display)
-        else:
-            by_alias, display = _indexes_of_columns(alias_columns)
-        display.update(zip(keys, map(_NAME, model_list), strict=True))  # names win over aliases
+            alias_columns = _alias_columns_of(model_list, by_exact_name)
+        owners = zip(alias_columns.models, alias_columns.kinds, strict=True)
+        by_alias = dict(zip(alias_columns.keys, owners, strict=True))
         provider_map = {p.slug: p for p in providers}
         provider_keys: dict[str, ProviderRec] = {}
         for provider in provider_map.values():
@@ -176,7 +195,7 @@ class Snapshot:
             architecture_by_key=_frozen(arch_keys),
             provider_by_key=_frozen(provider_keys),
             publisher_by_key=_frozen(publisher_keys),
-            display_by_key=_frozen(display),
+            derived=DerivedIndexes(alias_names=(alias_columns.keys, alias_columns.names)),
         )
 
     def offerings_at(self, model: str, provider: str, mode: ServingMode) -> tuple[OfferingRec, ...]:
@@ -218,46 +237,32 @@ class AliasColumns(NamedTuple):
     models: Sequence[ModelRec]
 
 
-AliasIndexes = tuple[dict[str, tuple["ModelRec", str]], dict[str, str]]
+def _alias_columns_of(
+    models: Sequence[ModelRec], by_exact_name: Mapping[str, ModelRec]
+) -> AliasColumns:
+    """The records' endpoint names and aliases as `AliasColumns` (a build not from a database).
 
-
-def _indexes_of_columns(columns: AliasColumns) -> AliasIndexes:
-    """Alias keys -> (model, kind), and -> the alias as written."""
-    owners = zip(columns.models, columns.kinds, strict=True)
-    by_alias = dict(zip(columns.keys, owners, strict=True))
-    return by_alias, dict(zip(columns.keys, columns.names, strict=True))
-
-
-def _alias_indexes(models: Sequence[ModelRec]) -> AliasIndexes:
-    """Alias keys -> (model, kind), and -> the alias as written, from the records alone.
-
-    The first model (in key order) to claim a key keeps it; dicts keep the last value given,
-    so both are filled from reversed columns.
+    Endpoint names come first, the first model in key order last, so that in the indexes an
+    alias wins over an endpoint name and the first model over a later one, as for the reader.
     """
+    served = [
+        (by_exact_name[offering.model], offering.endpoint_name)
+        for offering in filter(_ENDPOINT_NAME, chain.from_iterable(map(_OFFERINGS, models)))
+    ]
+    served.reverse()
     counts = list(map(len, map(_ALIASES, models)))
-    owners = list(chain.from_iterable(map(repeat, models, counts)))
     pairs = list(chain.from_iterable(map(_ALIASES, models)))
-    names = list(map(_FIRST, pairs))
-    keys = list(map(name_key, names))
-    kinds = map(_SECOND, pairs)
-    by_alias = dict(
-        zip(reversed(keys), reversed(list(zip(owners, kinds, strict=True))), strict=True)
+    owners = list(chain.from_iterable(map(repeat, models, counts)))
+    # an alias claimed by several models: the first in key order keeps it (the last one given)
+    pairs.reverse()
+    owners.reverse()
+    names = [name for _, name in served] + list(map(_FIRST, pairs))
+    return AliasColumns(
+        keys=list(map(name_key, names)),
+        names=names,
+        kinds=["endpoint"] * len(served) + list(map(_SECOND, pairs)),
+        models=[model for model, _ in served] + owners,
     )
-    return by_alias, dict(zip(reversed(keys), reversed(names), strict=True))
-
-
-def _add_endpoint_names(
-    models: Sequence[ModelRec],
-    by_exact_name: Mapping[str, ModelRec],
-    by_alias: dict[str, tuple[ModelRec, str]],
-    display: dict[str, str],
-) -> None:
-    """The names offerings are served under, where no alias has the key already."""
-    offerings = chain.from_iterable(map(_OFFERINGS, models))
-    for offering in filter(_ENDPOINT_NAME, offerings):  # the few, found in C
-        key = name_key(offering.endpoint_name)
-        by_alias.setdefault(key, (by_exact_name[offering.model], "endpoint"))
-        display.setdefault(key, offering.endpoint_name)
 
 
 # A build that leaves more new tracked objects than this is frozen out of the cyclic collector.

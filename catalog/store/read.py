@@ -46,7 +46,6 @@ NEWEST_REVISION: Select[orm.CatalogRevision] = (
 )
 
 R = TypeVar("R")
-OFFERING_ORDER = itemgetter(1, 2, 3)  # a model's offerings by provider, serving mode and task
 PARTITION_ROWS = 20_000
 
 SOURCE_SPEC = {
@@ -206,12 +205,18 @@ def _per_id(
     """Each id's group as a sorted tuple, `()` for an id with none.
 
     Only the ids that have a group are sorted; the rest share one empty tuple, looked up
-    in C (most offerings have no reports and no replacements).
+    in C (most offerings have no reports and no replacements). Groups in their natural
+    order (no `key`) are sorted and made tuples in C too: a loop per model was a tenth of a
+    100,000-model read.
     """
-    ready = {
-        id_: tuple(sorted(found, key=key)) if len(found) > 1 else tuple(found)
-        for id_, found in groups.items()
-    }
+    if key is None:
+        in_order: Callable[[Sequence[Any]], list[Any]] = sorted
+        ready = dict(zip(groups, map(tuple, map(in_order, groups.values())), strict=True))
+    else:
+        ready = {
+            id_: tuple(sorted(found, key=key)) if len(found) > 1 else tuple(found)
+            for id_, found in groups.items()
+        }
     return list(map(ready.get, ids, repeat(())))
 
 
@@ -421,7 +426,9 @@ def _read_snapshot(session: Session) -> Snapshot:
         alias_columns["model_id"],
         list(zip(alias_columns["alias"], alias_columns["kind"], strict=True)),
     )
-    model_columns["offerings"] = _per_id(model_columns["id"], offerings, key=OFFERING_ORDER)
+    # A model's offerings in their natural order are in (provider, mode, task) order: they
+    # share the model, and no two share all four.
+    model_columns["offerings"] = _per_id(model_columns["id"], offerings)
     model_columns["aliases"] = _per_id(model_columns["id"], aliases)
     shapes, versions = _read_versions(connection, source, maybe_source, model_names, provider_slugs)
     model_columns["version_shapes"] = [shapes.get(id_, ()) for id_ in model_columns["id"]]
