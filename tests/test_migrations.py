@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from catalog.store import db
-from catalog.store.models import Base
+from catalog.store.models import ANY_READ_APART, Base
 
 
 def _script() -> ScriptDirectory:
@@ -182,3 +182,42 @@ def test_a_0001_catalog_loads_the_new_seed_after_upgrading(empty_db_url: str) ->
             )
         ).scalar()
         assert own == "openai"
+
+
+def test_0004_indexes_the_offerings_a_loaded_0003_catalog_holds(empty_db_url: str) -> None:
+    """0004 adds one partial index over the offerings whose rarely set columns are set: the
+    rows survive it both ways, and the index holds exactly those rows."""
+    from sqlalchemy import inspect, text
+
+    engine = db.make_engine(empty_db_url)
+    db.upgrade(engine, "0003")
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO sources (id, key, title, verified) VALUES (1, 's', 'A source', true)",
+            "INSERT INTO providers (id, slug, name, source_id) VALUES (1, 'p', 'P', 1)",
+            "INSERT INTO publishers (id, slug, name) VALUES (1, 'p', 'P')",
+            "INSERT INTO serving_modes (id, slug, name) VALUES (1, 'pay_per_token', 'PPT')",
+            "INSERT INTO task_types (id, slug, name, endpoint_type) VALUES (1, 'chat', 'Chat', 'c')",
+            "INSERT INTO task_types (id, slug, name, endpoint_type) VALUES (2, 'embeddings', 'E', 'e')",
+            "INSERT INTO models (id, name, name_key, publisher_id, source_id)"
+            " VALUES (1, 'm', 'm', 1, 1)",
+            "INSERT INTO offerings (id, model_id, provider_id, serving_mode_id, task_type_id,"
+            " source_id, lifecycle_basis) VALUES (1, 1, 1, 1, 1, 1, 'active')",
+            "INSERT INTO offerings (id, model_id, provider_id, serving_mode_id, task_type_id,"
+            " source_id, lifecycle_basis, notes) VALUES (2, 1, 1, 1, 2, 1, 'active', 'a note')",
+        ):
+            connection.execute(text(statement))
+    db.upgrade(engine, "0004")
+    assert "ix_offerings_read_apart" in {
+        i["name"] for i in inspect(engine).get_indexes("offerings")
+    }
+    with engine.connect() as connection:
+        apart = text(f"SELECT id FROM offerings WHERE {ANY_READ_APART}")
+        assert connection.execute(apart).scalars().all() == [2]
+        assert connection.execute(text("SELECT count(*) FROM offerings")).scalar() == 2
+    db.downgrade(engine, "0003")
+    assert "ix_offerings_read_apart" not in {
+        i["name"] for i in inspect(engine).get_indexes("offerings")
+    }
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM offerings")).scalar() == 2

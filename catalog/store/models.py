@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -50,6 +51,23 @@ NameColumn = Annotated[str, mapped_column(String(NAME_MAX_LENGTH))]
 OptionalText = Annotated[str | None, mapped_column(Text)]
 
 MEANINGS = sql_choices(DateMeaning)
+
+# Offering columns that are NULL in most rows. The snapshot reads them apart, from the rows
+# where one of them is set, found through a partial index on that condition: a few thousand
+# rows out of 300,000, without scanning the table a second time.
+OFFERING_COLUMNS_READ_APART = (
+    "endpoint_name",
+    "notes",
+    "lifecycle_note",
+    "deprecated_on",
+    "deprecated_source_id",
+    "deprecated_note",
+    "retires_on",
+    "retires_meaning",
+    "retires_source_id",
+    "retires_note",
+)
+ANY_READ_APART = " OR ".join(f"{name} IS NOT NULL" for name in OFFERING_COLUMNS_READ_APART)
 
 
 def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Mapped[int]:
@@ -249,6 +267,12 @@ class Offering(Base):
             "retires_on IS NOT NULL OR lifecycle_basis IS NOT NULL", name="lifecycle_stated"
         ),
         Index("ix_offerings_provider_id_serving_mode_id", "provider_id", "serving_mode_id"),
+        Index(
+            "ix_offerings_read_apart",
+            "id",
+            postgresql_where=text(ANY_READ_APART),
+            sqlite_where=text(ANY_READ_APART),
+        ),
     )
 
     id: Mapped[IntPk]

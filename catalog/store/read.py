@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
@@ -58,6 +59,7 @@ SOURCE_SPEC = {
 }
 # field name -> a column, or (a column, a conversion applied to each of its values)
 Spec = Mapping[str, Any]
+Columns = dict[str, list[Any]]
 
 
 def latest_revision(session: Session) -> orm.CatalogRevision | None:
@@ -148,9 +150,41 @@ def _columns(
     return {name: column for (name, _), column in zip(entries, columns, strict=True)}
 
 
-def _sparse_columns(
-    connection: Connection, id_column: Any, ids: Sequence[int], spec: Spec
-) -> dict[str, list[Any]]:
+class _Rows:
+    """Where each id sits among a table's rows as read, to place the few rows read apart.
+
+    Rows come in id order when the table was written in one go, and each id is then found by
+    bisection; when a bisection misses (rows in another order), a dict of every id takes over.
+    Bisection spares building that dict, a twentieth of a 100,000-model read.
+    """
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.ids = ids
+        self._index: dict[int, int] | None = None
+
+    def positions(self, wanted: Sequence[int]) -> list[int]:
+        ids, count = self.ids, len(self.ids)
+        if self._index is None:
+            found = list(map(bisect_left, repeat(ids), wanted))
+            if [ids[at] if at < count else None for at in found] == list(wanted):
+                return found
+            self._index = dict(zip(ids, range(count), strict=True))
+        return list(map(self._index.__getitem__, wanted))
+
+    def column(self, at: Sequence[int], values: Iterable[Any], default: Any = None) -> list[Any]:
+        """A column of `default`, with `values` at the rows `at` (from `positions`)."""
+        column = [default] * len(self.ids)
+        for row, value in zip(at, values, strict=True):
+            column[row] = value
+        return column
+
+    def groups(self, groups: Mapping[int, Sequence[R]], key: Any) -> list[tuple[R, ...]]:
+        """Each row's group (by its id) as a tuple sorted by `key`, `()` for most."""
+        ready = [tuple(sorted(found, key=key)) for found in groups.values()]
+        return self.column(self.positions(list(groups)), ready, ())
+
+
+def _sparse_columns(connection: Connection, id_column: Any, rows: _Rows, spec: Spec) -> Columns:
     """Columns that are NULL in most rows, read only from the rows where one of them is set.
 
     Most offerings have no endpoint name, notes, deprecation or retirement: one filtered
@@ -161,15 +195,8 @@ def _sparse_columns(
         *((entry[0] if isinstance(entry, tuple) else entry).isnot(None) for entry in spec.values())
     )
     found = _columns(connection, {"__id": id_column, **spec}, where=where)
-    columns = {name: [None] * len(ids) for name in spec}
-    if found["__id"]:
-        position = dict(zip(ids, range(len(ids)), strict=True))
-        rows = list(map(position.__getitem__, found.pop("__id")))
-        for name, values in found.items():
-            column = columns[name]
-            for row, value in zip(rows, values, strict=True):
-                column[row] = value
-    return columns
+    at = rows.positions(found.pop("__id"))
+    return {name: rows.column(at, values) for name, values in found.items()}
 
 
 def _fields(record: type[Any]) -> tuple[str, ...]:
@@ -199,24 +226,14 @@ def _grouped(keys: Sequence[int], values: Sequence[R]) -> defaultdict[int, list[
     return groups
 
 
-def _per_id(
-    ids: Sequence[int], groups: Mapping[int, Sequence[R]], key: Any = None
-) -> list[tuple[R, ...]]:
-    """Each id's group as a sorted tuple, `()` for an id with none.
+def _per_id(ids: Sequence[int], groups: Mapping[int, Sequence[R]]) -> list[tuple[R, ...]]:
+    """Each id's group as a tuple in natural order, `()` for an id with none.
 
-    Only the ids that have a group are sorted; the rest share one empty tuple, looked up
-    in C (most offerings have no reports and no replacements). Groups in their natural
-    order (no `key`) are sorted and made tuples in C too: a loop per model was a tenth of a
-    100,000-model read.
+    Sorted, made tuples and looked up in C: a loop per model was a tenth of a 100,000-model
+    read.
     """
-    if key is None:
-        in_order: Callable[[Sequence[Any]], list[Any]] = sorted
-        ready = dict(zip(groups, map(tuple, map(in_order, groups.values())), strict=True))
-    else:
-        ready = {
-            id_: tuple(sorted(found, key=key)) if len(found) > 1 else tuple(found)
-            for id_, found in groups.items()
-        }
+    in_order: Callable[[Sequence[Any]], list[Any]] = sorted
+    ready = dict(zip(groups, map(tuple, map(in_order, groups.values())), strict=True))
     return list(map(ready.get, ids, repeat(())))
 
 
@@ -383,10 +400,11 @@ def _read_snapshot(session: Session) -> Snapshot:
             "lifecycle_source": (O.lifecycle_source_id, maybe_source),
         },
     )
+    rows = _Rows(offering_columns["id"])
     offering_columns |= _sparse_columns(
         connection,
         O.id,
-        offering_columns["id"],
+        rows,
         {
             "endpoint_name": O.endpoint_name,
             "notes": O.notes,
@@ -406,9 +424,9 @@ def _read_snapshot(session: Session) -> Snapshot:
         (offering_columns["model_id"][i], offering_columns["endpoint_name"][i]) for i in served_as
     ]
     offering_columns["model"] = list(map(model_names.__getitem__, offering_columns["model_id"]))
-    offering_columns["reports"] = _per_id(offering_ids, reports, key=attrgetter("on"))
-    offering_columns["replacements"] = _per_id(
-        offering_ids, replacements, key=lambda r: r.effective_on or dt.date.min
+    offering_columns["reports"] = rows.groups(reports, key=attrgetter("on"))
+    offering_columns["replacements"] = rows.groups(
+        replacements, key=lambda r: r.effective_on or dt.date.min
     )
     offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
     del offering_columns, report_columns, replacement_columns, reports, replacements  # peak memory
