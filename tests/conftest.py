@@ -112,6 +112,17 @@ def seeded_url(
         yield url
 
 
+@pytest.fixture(scope="module")
+def pg_seeded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL database at head holding the shipped seed, for what only PostgreSQL does."""
+    for url in new_database_url("postgresql", tmp_path_factory.mktemp("pg-seeded")):
+        engine = make_engine(url)
+        upgrade(engine)
+        load_seed(engine, seed_path())
+        engine.dispose()
+        yield url
+
+
 @pytest.fixture(scope="session")
 def catalog(seeded_url: str) -> Iterator[Catalog]:
     """The shipped catalog, opened through the library face, on each engine."""

@@ -11,12 +11,12 @@ import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Select, exc, func, or_, select
+from sqlalchemy import ColumnElement, Dialect, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from catalog.core.names import name_key
@@ -36,6 +36,7 @@ from catalog.core.snapshot import FREEZE_OVER, AliasColumns, Snapshot, gc_paused
 from catalog.errors import NotLoaded
 from catalog.schemas import RevisionEntry
 from catalog.store import models as orm
+from catalog.store.statements import Statements, statements
 from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task, VersionShape
 
 MEANINGS = {meaning.value: meaning for meaning in DateMeaning}
@@ -47,19 +48,185 @@ NEWEST_REVISION: Select[orm.CatalogRevision] = (
 )
 
 R = TypeVar("R")
-PARTITION_ROWS = 20_000
 
-SOURCE_SPEC = {
-    "key": orm.Source.key,
-    "title": orm.Source.title,
-    "verified": orm.Source.verified,
-    "url": orm.Source.url,
-    "read_on": orm.Source.read_on,
-    "note": orm.Source.note,
-}
-# field name -> a column, or (a column, a conversion applied to each of its values)
+# What a snapshot read selects, table by table: field name -> a column, or (a column, a
+# conversion applied to each of its values). A conversion named by a string is a lookup the
+# read builds from the tables before it (`Lookups`): "source" turns a source id into its
+# record. They are declared here, not where they are read, so that every SELECT of a read is
+# known before the first one is sent (`statements` sends them ahead).
 Spec = Mapping[str, Any]
 Columns = dict[str, list[Any]]
+Lookups = Mapping[str, Callable[[Any], Any]]
+
+S, P, PR = orm.Source, orm.Publisher, orm.Provider
+SOURCE_SPEC: Spec = {
+    "key": S.key,
+    "title": S.title,
+    "verified": S.verified,
+    "url": S.url,
+    "read_on": S.read_on,
+    "note": S.note,
+}
+_OWN_PROVIDER = select(PR.slug).where(PR.id == P.own_provider_id).scalar_subquery()
+C, AT, AA, A = orm.CustomModelRule, orm.ArchitectureTask, orm.ArchitectureAlias, orm.Architecture
+M, L, RP, O = orm.Model, orm.LifecycleReport, orm.Replacement, orm.Offering  # noqa: E741
+AL, VS, V, N = orm.Alias, orm.ModelVersionShape, orm.ModelVersion, orm.NameForm
+READS: dict[str, tuple[Spec, ColumnElement[bool] | None]] = {
+    "sources": ({"id": S.id, **SOURCE_SPEC}, None),
+    "publishers": ({"id": P.id, "slug": P.slug, "name": P.name, "own": _OWN_PROVIDER}, None),
+    "tasks": ({"id": orm.TaskType.id, "task": (orm.TaskType.slug, Task)}, None),
+    "modes": ({"id": orm.ServingModeRow.id, "mode": (orm.ServingModeRow.slug, ServingMode)}, None),
+    "rules": (
+        {
+            "provider_id": C.provider_id,
+            "task": (C.task_type_id, "task"),
+            "source_id": C.source_id,
+            "naming": C.naming,
+            "pattern": C.pattern,
+        },
+        None,
+    ),
+    "providers": (
+        {
+            "id": PR.id,
+            "slug": PR.slug,
+            "name": PR.name,
+            "source": (PR.source_id, "source"),
+            "config_provider": PR.config_provider,
+            "openai_api_type": PR.openai_api_type,
+            "note": PR.note,
+        },
+        None,
+    ),
+    "architecture tasks": ({"id": AT.architecture_id, "task": (AT.task_type_id, "task")}, None),
+    "architecture aliases": ({"id": AA.architecture_id, "alias": AA.alias}, None),
+    "architectures": (
+        {
+            "id": A.id,
+            "name": A.name,
+            "key": A.name_key,
+            "publisher": (A.publisher_id, "publisher"),
+            "source": (A.source_id, "source"),
+            "license": A.license,
+            "embeddings_normalized": A.embeddings_normalized,
+            "notes": A.notes,
+        },
+        None,
+    ),
+    "models": (
+        {
+            "id": M.id,
+            "name": M.name,
+            "key": M.name_key,
+            "publisher": (M.publisher_id, "publisher"),
+            "source": (M.source_id, "source"),
+            "display_name": M.display_name,
+            "family": M.family,
+            "architecture": (M.architecture_id, "architecture"),
+            "license": M.license,
+            "embeddings_normalized": M.embeddings_normalized,
+            "notes": M.notes,
+        },
+        None,
+    ),
+    "reports": (
+        {
+            "offering_id": L.offering_id,
+            "on": L.on_date,
+            "meaning": (L.meaning, MEANINGS.__getitem__),
+            "source": (L.source_id, "source"),
+            "note": L.note,
+        },
+        None,
+    ),
+    "replacements": (
+        {
+            "offering_id": RP.offering_id,
+            "model": (RP.replacement_model_id, "model"),
+            "provider": (RP.provider_id, "provider"),
+            "mode": (RP.serving_mode_id, "mode"),
+            "source": (RP.source_id, "source"),
+            "effective_on": RP.effective_on,
+            "reason": RP.reason,
+        },
+        None,
+    ),
+    "offerings": (
+        {
+            "id": O.id,
+            "model_id": O.model_id,
+            "provider": (O.provider_id, "provider"),
+            "mode": (O.serving_mode_id, "mode"),
+            "task": (O.task_type_id, "task"),
+            "source": (O.source_id, "source"),
+            "bedrock_provider": O.bedrock_provider,
+            "lifecycle_basis": (O.lifecycle_basis, BASES.get),
+            "lifecycle_source": (O.lifecycle_source_id, "maybe source"),
+        },
+        None,
+    ),
+    # The columns NULL in most rows, from the rows where one is set (found by a partial index).
+    "offerings read apart": (
+        {
+            "id": O.id,
+            "endpoint_name": O.endpoint_name,
+            "notes": O.notes,
+            "lifecycle_note": O.lifecycle_note,
+            "deprecated_on": O.deprecated_on,
+            "deprecated_source": (O.deprecated_source_id, "maybe source"),
+            "deprecated_note": O.deprecated_note,
+            "retires_on": O.retires_on,
+            "retires_meaning": (O.retires_meaning, MEANINGS.get),
+            "retires_source": (O.retires_source_id, "maybe source"),
+            "retires_note": O.retires_note,
+        },
+        or_(*(getattr(O, name).isnot(None) for name in orm.OFFERING_COLUMNS_READ_APART)),
+    ),
+    "aliases": (
+        {"model_id": AL.model_id, "alias": AL.alias, "kind": AL.kind, "key": AL.alias_key},
+        None,
+    ),
+    "version shapes": ({"model_id": VS.model_id, "shape": (VS.shape, VersionShape)}, None),
+    "versions": (
+        {
+            "model_id": V.model_id,
+            "model": (V.model_id, "model"),
+            "provider": (V.provider_id, "provider"),
+            "version": V.version,
+            "shape": (V.shape, VersionShape),
+            "name": V.name,
+            "source": (V.source_id, "source"),
+            "own_lifecycle": (V.own_lifecycle, bool),
+            "note": V.note,
+            "lifecycle_basis": (V.lifecycle_basis, BASES.get),
+            "lifecycle_source": (V.lifecycle_source_id, "maybe source"),
+            "lifecycle_note": V.lifecycle_note,
+            "deprecated_on": V.deprecated_on,
+            "deprecated_source": (V.deprecated_source_id, "maybe source"),
+            "deprecated_note": V.deprecated_note,
+            "retires_on": V.retires_on,
+            "retires_meaning": (V.retires_meaning, MEANINGS.get),
+            "retires_source": (V.retires_source_id, "maybe source"),
+            "retires_note": V.retires_note,
+        },
+        None,
+    ),
+    "name forms": (
+        {
+            "position": N.position,
+            "kind": N.kind,
+            "form": N.form,
+            "tool": N.tool,
+            "source": (N.source_id, "source"),
+            "provider": (N.provider_id, "maybe provider"),
+            "outside": N.outside,
+            "mode": (N.serving_mode_id, "maybe mode"),
+            "note": N.note,
+        },
+        None,
+    ),
+}
+del S, P, PR, C, AT, AA, A, M, L, RP, O, AL, VS, V, N
 
 
 def latest_revision(session: Session) -> orm.CatalogRevision | None:
@@ -106,48 +273,59 @@ def read_snapshot(session: Session, *, freeze_over: int | None = FREEZE_OVER) ->
         return _read_snapshot(session)
 
 
-def _columns(
-    connection: Connection, spec: Spec, *, where: ColumnElement[bool] | None = None
-) -> dict[str, list[Any]]:
-    """One SELECT of the spec's columns, as field -> converted values (in row order).
+@dataclasses.dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    fields: tuple[str, ...]
+    # per column: its type's result processor (SQLite's text dates, 0/1 booleans) and the
+    # spec's conversion (a callable, the name of a lookup, or None)
+    converters: tuple[tuple[Callable[[Any], Any] | None, Any], ...]
 
-    Rows come straight from the driver's cursor as plain tuples (no SQLAlchemy `Row` per
-    row), fetched and transposed a partition at a time, so the peak memory holds the columns
-    and one partition, never every row beside every column. A partition is transposed one
-    column at a time with `itemgetter` (three times faster than `zip(*rows)`, which makes an
-    iterator per row). Each column gets its type's own result processor (SQLite's text dates,
-    0/1 booleans) and the spec's conversion, in C.
-    """
-    entries = [
-        (name, entry if isinstance(entry, tuple) else (entry, None)) for name, entry in spec.items()
-    ]
+
+@lru_cache(maxsize=64)
+def _compiled(read: str, dialect: Dialect) -> _Compiled:
+    """A read's SELECT as SQL for `dialect`, compiled once per process and engine."""
+    spec, where = READS[read]
+    entries = [(name, e if isinstance(e, tuple) else (e, None)) for name, e in spec.items()]
     statement = select(*(column for _, (column, _) in entries))
     if where is not None:
         statement = statement.where(where)
-    dialect = connection.dialect
+    return _Compiled(
+        sql=str(statement.compile(dialect=dialect)),
+        fields=tuple(name for name, _ in entries),
+        converters=tuple(
+            (column.type.dialect_impl(dialect).result_processor(dialect, None), convert)
+            for column, (_, (_, convert)) in zip(statement.selected_columns, entries, strict=True)
+        ),
+    )
+
+
+def _columns(sent: Statements, read: str, lookups: Lookups | None = None) -> Columns:
+    """One SELECT of a read's columns, as field -> converted values (in row order).
+
+    Rows come straight from the driver as plain tuples (no SQLAlchemy `Row` per row), a
+    partition at a time, so the peak memory holds the columns and one partition, never every
+    row beside every column. A partition is transposed one column at a time with
+    `itemgetter` (three times faster than `zip(*rows)`, which makes an iterator per row);
+    each column gets its result processor and conversion, in C.
+    """
+    compiled = _compiled(read, sent.connection.dialect)
     converters = [
-        (column.type.dialect_impl(dialect).result_processor(dialect, None), convert)
-        for column, (_, (_, convert)) in zip(statement.selected_columns, entries, strict=True)
+        (processor, lookups[convert] if isinstance(convert, str) and lookups else convert)
+        for processor, convert in compiled.converters
     ]
-    columns: list[list[Any]] = [[] for _ in entries]
-    sql = str(statement.compile(dialect=dialect))
-    cursor_result = connection.exec_driver_sql(sql)  # execution errors come wrapped already
-    try:
-        while partition := cursor_result.cursor.fetchmany(PARTITION_ROWS):
-            for position, ((processor, convert), column) in enumerate(
-                zip(converters, columns, strict=True)
-            ):
-                values: Iterable[Any] = map(itemgetter(position), partition)
-                if processor is not None:
-                    values = map(processor, values)
-                if convert is not None:
-                    values = map(convert, values)
-                column.extend(values)
-    except dialect.loaded_dbapi.Error as error:  # and so do the driver's, while fetching
-        raise exc.DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
-    finally:
-        cursor_result.close()
-    return {name: column for (name, _), column in zip(entries, columns, strict=True)}
+    columns: list[list[Any]] = [[] for _ in converters]
+    for partition in sent.partitions(compiled.sql):
+        for position, ((processor, convert), column) in enumerate(
+            zip(converters, columns, strict=True)
+        ):
+            values: Iterable[Any] = map(itemgetter(position), partition)
+            if processor is not None:
+                values = map(processor, values)
+            if convert is not None:
+                values = map(convert, values)
+            column.extend(values)
+    return dict(zip(compiled.fields, columns, strict=True))
 
 
 class _Rows:
@@ -183,20 +361,10 @@ class _Rows:
         ready = [tuple(sorted(found, key=key)) for found in groups.values()]
         return self.column(self.positions(list(groups)), ready, ())
 
-
-def _sparse_columns(connection: Connection, id_column: Any, rows: _Rows, spec: Spec) -> Columns:
-    """Columns that are NULL in most rows, read only from the rows where one of them is set.
-
-    Most offerings have no endpoint name, notes, deprecation or retirement: one filtered
-    SELECT reads the few that do, placed by id into columns that are None elsewhere. A
-    conversion is applied to the values read only (each spec's conversion keeps None as None).
-    """
-    where = or_(
-        *((entry[0] if isinstance(entry, tuple) else entry).isnot(None) for entry in spec.values())
-    )
-    found = _columns(connection, {"__id": id_column, **spec}, where=where)
-    at = rows.positions(found.pop("__id"))
-    return {name: rows.column(at, values) for name, values in found.items()}
+    def apart(self, found: Columns) -> Columns:
+        """Columns read apart from a few rows (with their "id"), as columns of every row."""
+        at = self.positions(found.pop("id"))
+        return {name: self.column(at, values) for name, values in found.items()}
 
 
 def _fields(record: type[Any]) -> tuple[str, ...]:
@@ -242,42 +410,37 @@ def _by_id(columns: Mapping[str, Sequence[Any]], values: Sequence[R]) -> dict[in
 
 
 def _read_snapshot(session: Session) -> Snapshot:
-    revision = read_revision(session)
+    revision = read_revision(session)  # which also begins the read's one transaction
     if revision is None:
         raise NotLoaded(NotLoaded.default_message)
     connection = session.connection()
+    sqls = [_compiled(read, connection.dialect).sql for read in READS]
+    with statements(connection, sqls) as sent:
+        return _read_tables(sent, revision)
 
-    source_columns = _columns(connection, {"id": orm.Source.id, **SOURCE_SPEC})
+
+def _read_tables(sent: Statements, revision: tuple[int, dt.datetime]) -> Snapshot:
+    """Every read of `READS`, in its order, into the records a snapshot is built from."""
+    source_columns = _columns(sent, "sources")
     sources = _by_id(source_columns, _records(SourceRec, source_columns))
-    source, maybe_source = sources.__getitem__, sources.get
-
-    P = orm.Publisher
-    own = select(orm.Provider.slug).where(orm.Provider.id == P.own_provider_id)
-    publisher_columns = _columns(
-        connection,
-        {"id": P.id, "slug": P.slug, "name": P.name, "own_provider": own.scalar_subquery()},
-    )
+    lookups: dict[str, Callable[[Any], Any]] = {
+        "source": sources.__getitem__,
+        "maybe source": sources.get,
+    }
+    publisher_columns = _columns(sent, "publishers")
+    publisher_columns["own_provider"] = publisher_columns.pop("own")
     publishers = _by_id(publisher_columns, _records(PublisherRec, publisher_columns))
-    publisher_slugs = {id_: p.slug for id_, p in publishers.items()}
-    tasks = {
-        id_: Task(slug) for id_, slug in _pairs(connection, orm.TaskType.id, orm.TaskType.slug)
-    }
-    modes = {
-        id_: ServingMode(slug)
-        for id_, slug in _pairs(connection, orm.ServingModeRow.id, orm.ServingModeRow.slug)
+    task_columns, mode_columns = _columns(sent, "tasks"), _columns(sent, "modes")
+    tasks = dict(zip(task_columns["id"], task_columns["task"], strict=True))
+    modes = dict(zip(mode_columns["id"], mode_columns["mode"], strict=True))
+    lookups |= {
+        "publisher": {id_: p.slug for id_, p in publishers.items()}.__getitem__,
+        "task": tasks.__getitem__,
+        "mode": modes.__getitem__,
+        "maybe mode": modes.get,
     }
 
-    C = orm.CustomModelRule
-    rules = _columns(
-        connection,
-        {
-            "provider_id": C.provider_id,
-            "task": (C.task_type_id, tasks.__getitem__),
-            "source_id": C.source_id,
-            "naming": C.naming,
-            "pattern": C.pattern,
-        },
-    )
+    rules = _columns(sent, "rules", lookups)
     naming = {
         provider_id: (rule_naming, rule_pattern)
         for provider_id, rule_naming, rule_pattern in zip(
@@ -290,134 +453,40 @@ def _read_snapshot(session: Session) -> Snapshot:
             rules["provider_id"], list(zip(rules["task"], rules["source_id"], strict=True))
         ).items()
     }
-    P2 = orm.Provider
-    provider_columns = _columns(
-        connection,
-        {
-            "id": P2.id,
-            "slug": P2.slug,
-            "name": P2.name,
-            "source": (P2.source_id, source),
-            "config_provider": P2.config_provider,
-            "openai_api_type": P2.openai_api_type,
-            "note": P2.note,
-        },
-    )
+    provider_columns = _columns(sent, "providers", lookups)
     provider_rules = [custom.get(id_, []) for id_ in provider_columns["id"]]
     provider_columns["custom_tasks"] = [tuple(task for task, _ in r) for r in provider_rules]
-    provider_columns["custom_source"] = [source(r[0][1]) if r else None for r in provider_rules]
+    provider_columns["custom_source"] = [sources[r[0][1]] if r else None for r in provider_rules]
     provider_naming = [naming.get(id_, (None, None)) for id_ in provider_columns["id"]]
     provider_columns["custom_naming"] = [n for n, _ in provider_naming]
     provider_columns["custom_pattern"] = [p for _, p in provider_naming]
     providers = _by_id(provider_columns, _records(ProviderRec, provider_columns))
     provider_slugs = {id_: p.slug for id_, p in providers.items()}
+    lookups |= {"provider": provider_slugs.__getitem__, "maybe provider": provider_slugs.get}
 
-    AT, AA = orm.ArchitectureTask, orm.ArchitectureAlias
-    arch_task_columns = _columns(
-        connection, {"id": AT.architecture_id, "task": (AT.task_type_id, tasks.__getitem__)}
-    )
+    arch_task_columns = _columns(sent, "architecture tasks", lookups)
     arch_tasks = _grouped(arch_task_columns["id"], arch_task_columns["task"])
-    arch_alias_columns = _columns(connection, {"id": AA.architecture_id, "alias": AA.alias})
+    arch_alias_columns = _columns(sent, "architecture aliases")
     arch_aliases = _grouped(arch_alias_columns["id"], arch_alias_columns["alias"])
-    A = orm.Architecture
-    arch_columns = _columns(
-        connection,
-        {
-            "id": A.id,
-            "name": A.name,
-            "key": A.name_key,
-            "publisher": (A.publisher_id, publisher_slugs.__getitem__),
-            "source": (A.source_id, source),
-            "license": A.license,
-            "embeddings_normalized": A.embeddings_normalized,
-            "notes": A.notes,
-        },
-    )
+    arch_columns = _columns(sent, "architectures", lookups)
     arch_columns["tasks"] = [tuple(sorted(arch_tasks[id_])) for id_ in arch_columns["id"]]
     arch_columns["aliases"] = [tuple(sorted(arch_aliases[id_])) for id_ in arch_columns["id"]]
     architectures = _by_id(arch_columns, _records(ArchitectureRec, arch_columns))
-    arch_names = {id_: a.name for id_, a in architectures.items()}
+    lookups["architecture"] = {id_: a.name for id_, a in architectures.items()}.get
 
-    M = orm.Model
-    model_columns = _columns(
-        connection,
-        {
-            "id": M.id,
-            "name": M.name,
-            "key": M.name_key,
-            "publisher": (M.publisher_id, publisher_slugs.__getitem__),
-            "source": (M.source_id, source),
-            "display_name": M.display_name,
-            "family": M.family,
-            "architecture": (M.architecture_id, arch_names.get),
-            "license": M.license,
-            "embeddings_normalized": M.embeddings_normalized,
-            "notes": M.notes,
-        },
-    )
+    model_columns = _columns(sent, "models", lookups)
     model_names = dict(zip(model_columns["id"], model_columns["name"], strict=True))
-    L = orm.LifecycleReport
-    report_columns = _columns(
-        connection,
-        {
-            "offering_id": L.offering_id,
-            "on": L.on_date,
-            "meaning": (L.meaning, MEANINGS.__getitem__),
-            "source": (L.source_id, source),
-            "note": L.note,
-        },
-    )
+    lookups["model"] = model_names.__getitem__
+    report_columns = _columns(sent, "reports", lookups)
     reports = _grouped(report_columns["offering_id"], _records(ReportRec, report_columns))
-    RP = orm.Replacement
-    replacement_columns = _columns(
-        connection,
-        {
-            "offering_id": RP.offering_id,
-            "model": (RP.replacement_model_id, model_names.__getitem__),
-            "provider": (RP.provider_id, provider_slugs.__getitem__),
-            "mode": (RP.serving_mode_id, modes.__getitem__),
-            "source": (RP.source_id, source),
-            "effective_on": RP.effective_on,
-            "reason": RP.reason,
-        },
-    )
+    replacement_columns = _columns(sent, "replacements", lookups)
     replacements = _grouped(
         replacement_columns["offering_id"], _records(ReplacementRec, replacement_columns)
     )
 
-    O = orm.Offering  # noqa: E741
-    offering_columns = _columns(
-        connection,
-        {
-            "id": O.id,
-            "model_id": O.model_id,
-            "provider": (O.provider_id, provider_slugs.__getitem__),
-            "mode": (O.serving_mode_id, modes.__getitem__),
-            "task": (O.task_type_id, tasks.__getitem__),
-            "source": (O.source_id, source),
-            "bedrock_provider": O.bedrock_provider,
-            "lifecycle_basis": (O.lifecycle_basis, BASES.get),
-            "lifecycle_source": (O.lifecycle_source_id, maybe_source),
-        },
-    )
+    offering_columns = _columns(sent, "offerings", lookups)
     rows = _Rows(offering_columns["id"])
-    offering_columns |= _sparse_columns(
-        connection,
-        O.id,
-        rows,
-        {
-            "endpoint_name": O.endpoint_name,
-            "notes": O.notes,
-            "lifecycle_note": O.lifecycle_note,
-            "deprecated_on": O.deprecated_on,
-            "deprecated_source": (O.deprecated_source_id, maybe_source),
-            "deprecated_note": O.deprecated_note,
-            "retires_on": O.retires_on,
-            "retires_meaning": (O.retires_meaning, MEANINGS.get),
-            "retires_source": (O.retires_source_id, maybe_source),
-            "retires_note": O.retires_note,
-        },
-    )
+    offering_columns |= rows.apart(_columns(sent, "offerings read apart", lookups))
     offering_ids = offering_columns["id"]
     served_as = list(compress(range(len(offering_ids)), offering_columns["endpoint_name"]))
     endpoints = [
@@ -431,15 +500,7 @@ def _read_snapshot(session: Session) -> Snapshot:
     offerings = _grouped(offering_columns["model_id"], _records(OfferingRec, offering_columns))
     del offering_columns, report_columns, replacement_columns, reports, replacements  # peak memory
 
-    alias_columns = _columns(
-        connection,
-        {
-            "model_id": orm.Alias.model_id,
-            "alias": orm.Alias.alias,
-            "kind": orm.Alias.kind,
-            "key": orm.Alias.alias_key,
-        },
-    )
+    alias_columns = _columns(sent, "aliases")
     aliases = _grouped(
         alias_columns["model_id"],
         list(zip(alias_columns["alias"], alias_columns["kind"], strict=True)),
@@ -448,10 +509,10 @@ def _read_snapshot(session: Session) -> Snapshot:
     # share the model, and no two share all four.
     model_columns["offerings"] = _per_id(model_columns["id"], offerings)
     model_columns["aliases"] = _per_id(model_columns["id"], aliases)
-    shapes, versions = _read_versions(connection, source, maybe_source, model_names, provider_slugs)
+    shapes, versions = _read_versions(sent, lookups)
     model_columns["version_shapes"] = [shapes.get(id_, ()) for id_ in model_columns["id"]]
     model_columns["versions"] = [versions.get(id_, ()) for id_ in model_columns["id"]]
-    name_forms = _read_name_forms(connection, source, provider_slugs, modes)
+    name_forms = _read_name_forms(sent, lookups)
     models = _records(ModelRec, model_columns)
     model_by_id = dict(zip(model_columns["id"], models, strict=True))
     alias_index = _alias_columns(alias_columns, endpoints, model_by_id)
@@ -491,71 +552,21 @@ def _alias_columns(
     )
 
 
-def _read_name_forms(
-    connection: Connection,
-    source: Callable[[int], SourceRec],
-    provider_slugs: Mapping[int, str],
-    modes: Mapping[int, ServingMode],
-) -> list[NameFormRec]:
+def _read_name_forms(sent: Statements, lookups: Lookups) -> list[NameFormRec]:
     """Every name form, in the order the seed lists them."""
-    N = orm.NameForm
-    columns = _columns(
-        connection,
-        {
-            "position": N.position,
-            "kind": N.kind,
-            "form": N.form,
-            "tool": N.tool,
-            "source": (N.source_id, source),
-            "provider": (N.provider_id, provider_slugs.get),
-            "outside": N.outside,
-            "mode": (N.serving_mode_id, modes.get),
-            "note": N.note,
-        },
-    )
+    columns = _columns(sent, "name forms", lookups)
     order = sorted(range(len(columns["position"])), key=columns["position"].__getitem__)
     forms = _records(NameFormRec, columns)
     return [forms[i] for i in order]
 
 
 def _read_versions(
-    connection: Connection,
-    source: Callable[[int], SourceRec],
-    maybe_source: Callable[[int], SourceRec | None],
-    model_names: Mapping[int, str],
-    provider_slugs: Mapping[int, str],
+    sent: Statements, lookups: Lookups
 ) -> tuple[dict[int, tuple[VersionShape, ...]], dict[int, tuple[VersionRec, ...]]]:
     """Each model's version shapes and listed versions, by model id."""
-    VS = orm.ModelVersionShape
-    shape_columns = _columns(
-        connection, {"model_id": VS.model_id, "shape": (VS.shape, VersionShape)}
-    )
+    shape_columns = _columns(sent, "version shapes")
     shapes = _grouped(shape_columns["model_id"], shape_columns["shape"])
-    V = orm.ModelVersion
-    columns = _columns(
-        connection,
-        {
-            "model_id": V.model_id,
-            "model": (V.model_id, model_names.__getitem__),
-            "provider": (V.provider_id, provider_slugs.__getitem__),
-            "version": V.version,
-            "shape": (V.shape, VersionShape),
-            "name": V.name,
-            "source": (V.source_id, source),
-            "own_lifecycle": (V.own_lifecycle, bool),
-            "note": V.note,
-            "lifecycle_basis": (V.lifecycle_basis, BASES.get),
-            "lifecycle_source": (V.lifecycle_source_id, maybe_source),
-            "lifecycle_note": V.lifecycle_note,
-            "deprecated_on": V.deprecated_on,
-            "deprecated_source": (V.deprecated_source_id, maybe_source),
-            "deprecated_note": V.deprecated_note,
-            "retires_on": V.retires_on,
-            "retires_meaning": (V.retires_meaning, MEANINGS.get),
-            "retires_source": (V.retires_source_id, maybe_source),
-            "retires_note": V.retires_note,
-        },
-    )
+    columns = _columns(sent, "versions", lookups)
     versions = _grouped(columns["model_id"], _records(VersionRec, columns))
     return (
         {id_: tuple(sorted(found)) for id_, found in shapes.items()},
@@ -564,10 +575,6 @@ def _read_versions(
             for id_, found in versions.items()
         },
     )
-
-
-def _pairs(connection: Connection, key: Any, value: Any) -> list[tuple[Any, Any]]:
-    return [(k, v) for k, v in connection.execute(select(key, value)).all()]
 
 
 def table_counts(session: Session) -> dict[str, int]:
@@ -581,5 +588,5 @@ def table_counts(session: Session) -> dict[str, int]:
 
 def read_sources(session: Session) -> list[SourceRec]:
     """Every source the catalog cites, by key."""
-    columns = _columns(session.connection(), SOURCE_SPEC)
+    columns = _columns(Statements(session.connection()), "sources")
     return sorted(_records(SourceRec, columns), key=lambda s: s.key)

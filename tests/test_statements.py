@@ -1,0 +1,132 @@
+"""The snapshot read's statements, sent ahead on PostgreSQL and in turn on SQLite.
+
+Sending ahead must change nothing a caller can see: the same rows, errors as SQLAlchemy's
+own `DBAPIError` (which the library turns into `DatabaseUnavailable`), no statement left
+running on a connection that goes back to its pool, and a catalog that reads again once the
+database is back.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import exc, text
+
+from catalog.library import Catalog
+from catalog.store.db import make_engine, reading
+from catalog.store.read import READS, _compiled
+from catalog.store.statements import Statements, _SentAhead, statements
+
+
+def _rows(sent: Statements, sql: str) -> list[tuple[object, ...]]:
+    return [row for partition in sent.partitions(sql) for row in partition]
+
+
+def test_postgresql_sends_ahead_and_sqlite_in_turn(seeded_url: str) -> None:
+    engine = make_engine(seeded_url)
+    try:
+        with engine.connect() as connection:
+            sent = statements(connection, ["SELECT 1"])
+            with sent:
+                assert _rows(sent, "SELECT 1") == [(1,)]
+            assert isinstance(sent, _SentAhead) is (engine.dialect.name == "postgresql")
+    finally:
+        engine.dispose()
+
+
+def test_every_read_gives_the_same_rows_sent_ahead_or_in_turn(seeded_url: str) -> None:
+    engine = reading(make_engine(seeded_url))
+    try:
+        with engine.connect() as connection, connection.begin():
+            sqls = [_compiled(read, connection.dialect).sql for read in READS]
+            in_turn = Statements(connection)
+            expected = [_rows(in_turn, sql) for sql in sqls]
+            with statements(connection, sqls) as sent:
+                assert [_rows(sent, sql) for sql in sqls] == expected
+        assert any(len(rows) > 100 for rows in expected)  # the seed's offerings, at least
+    finally:
+        engine.dispose()
+
+
+def test_a_failing_statement_raises_sqlalchemys_error_and_stops_the_rest(
+    seeded_url: str,
+) -> None:
+    engine = make_engine(seeded_url)
+    sqls = ["SELECT 1", "SELECT * FROM no_such_table", "SELECT 2"]
+    try:
+        with engine.connect() as connection:
+            with statements(connection, sqls) as sent:
+                assert _rows(sent, sqls[0]) == [(1,)]
+                with pytest.raises(exc.DBAPIError, match="no_such_table"):
+                    _rows(sent, sqls[1])
+            if isinstance(sent, _SentAhead):
+                assert not sent._thread.is_alive()
+            connection.rollback()
+            assert connection.execute(text("SELECT 3")).scalar() == 3  # still usable
+    finally:
+        engine.dispose()
+
+
+def test_statements_are_taken_in_the_order_they_were_given(pg_seeded_url: str) -> None:
+    engine = make_engine(pg_seeded_url)
+    try:
+        with (
+            engine.connect() as connection,
+            statements(connection, ["SELECT 1", "SELECT 2"]) as sent,
+            pytest.raises(RuntimeError, match="asked for 'SELECT 2' before 'SELECT 1'"),
+        ):
+            _rows(sent, "SELECT 2")
+    finally:
+        engine.dispose()
+
+
+def test_a_reader_that_fails_waits_for_the_statement_running_ahead(pg_seeded_url: str) -> None:
+    """A slow statement still running when the reader gives up is waited for: the
+    connection never goes back to its pool with a query on it."""
+    engine = make_engine(pg_seeded_url)
+    try:
+        with engine.connect() as connection:
+            sent = statements(connection, ["SELECT 1", "SELECT pg_sleep(0.3), 2"])
+            with pytest.raises(ValueError, match="the reader failed"), sent:
+                _rows(sent, "SELECT 1")
+                raise ValueError("the reader failed")
+            assert isinstance(sent, _SentAhead) and not sent._thread.is_alive()
+            assert connection.execute(text("SELECT 4")).scalar() == 4
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_killed_mid_read_is_a_clean_error_and_the_next_read_works(
+    pg_seeded_url: str,
+) -> None:
+    """The server ends the read's connection while statements are on their way: the read
+    fails as `DatabaseUnavailable` (no traceback from the thread, nothing left running), and
+    the catalog reads again on a fresh connection."""
+    from catalog.errors import DatabaseUnavailable
+
+    catalog = Catalog.open(pg_seeded_url, revision_check_seconds=0)
+    admin = make_engine(pg_seeded_url)
+    killed = threading.Event()
+    try:
+        from sqlalchemy import event
+
+        def kill_once(connection, *_args) -> None:  # type: ignore[no-untyped-def]
+            if killed.is_set():
+                return
+            killed.set()
+            pid = connection.connection.dbapi_connection.info.backend_pid
+            with admin.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+        # after the revision is read, as the statements are about to be sent
+        event.listen(catalog.engine, "after_execute", kill_once)
+        with pytest.raises(DatabaseUnavailable):
+            catalog.snapshot()
+        event.remove(catalog.engine, "after_execute", kill_once)
+        assert killed.is_set()
+        assert [t for t in threading.enumerate() if t.name == "snapshot-read"] == []
+        assert catalog.snapshot().models  # a fresh connection from the pool
+    finally:
+        admin.dispose()
+        catalog.close()
