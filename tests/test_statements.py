@@ -130,3 +130,49 @@ def test_a_connection_killed_mid_read_is_a_clean_error_and_the_next_read_works(
     finally:
         admin.dispose()
         catalog.close()
+
+
+def test_a_large_table_is_read_in_tid_ranges_that_cover_every_block() -> None:
+    from catalog.store.statements import PART_BLOCKS, _parts
+
+    assert _parts("SELECT a FROM t", PART_BLOCKS) == ["SELECT a FROM t"]
+    parts = _parts("SELECT a FROM t", 2 * PART_BLOCKS + 1)
+    edge, far = f"'({PART_BLOCKS},0)'::tid", f"'({2 * PART_BLOCKS},0)'::tid"
+    assert parts == [
+        f"SELECT a FROM t WHERE ctid < {edge}",
+        f"SELECT a FROM t WHERE ctid >= {edge} AND ctid < {far}",
+        f"SELECT a FROM t WHERE ctid >= {far}",  # and whatever was added since
+    ]
+    with pytest.raises(ValueError, match="without a condition"):
+        _parts("SELECT a FROM t WHERE a > 1", 10 * PART_BLOCKS)
+
+
+def test_reading_in_parts_gives_every_row_once(
+    pg_seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With parts of one block, the seed's offerings and models come in many parts: the
+    snapshot is the one read whole."""
+    import catalog.store.statements as statements_module
+
+    whole = Catalog.open(pg_seeded_url)
+    expected = whole.snapshot()
+    whole.close()
+    monkeypatch.setattr(statements_module, "PART_BLOCKS", 1)
+    sent_parts: list[str] = []
+    real_parts = statements_module._parts
+
+    def recording(sql: str, blocks: int) -> list[str]:
+        found = real_parts(sql, blocks)
+        sent_parts.extend(found)
+        return found
+
+    monkeypatch.setattr(statements_module, "_parts", recording)
+    parted = Catalog.open(pg_seeded_url)
+    try:
+        snapshot = parted.snapshot()
+        assert sum("FROM offerings WHERE ctid" in sql for sql in sent_parts) >= 3
+        assert sum("FROM models WHERE ctid" in sql for sql in sent_parts) >= 2
+        assert snapshot.models == expected.models
+        assert dict(snapshot.by_alias) == dict(expected.by_alias)
+    finally:
+        parted.close()

@@ -227,6 +227,9 @@ READS: dict[str, tuple[Spec, ColumnElement[bool] | None]] = {
     ),
 }
 del S, P, PR, C, AT, AA, A, M, L, RP, O, AL, VS, V, N
+# The reads of a whole large table, by the table: read in parts on PostgreSQL, so that the
+# reader starts on the first while the next are on their way (catalog.store.statements).
+READ_IN_PARTS = {"models": "models", "offerings": "offerings"}
 
 
 def latest_revision(session: Session) -> orm.CatalogRevision | None:
@@ -415,7 +418,8 @@ def _read_snapshot(session: Session) -> Snapshot:
         raise NotLoaded(NotLoaded.default_message)
     connection = session.connection()
     sqls = [_compiled(read, connection.dialect).sql for read in READS]
-    with statements(connection, sqls) as sent:
+    in_parts = {_compiled(read, connection.dialect).sql: t for read, t in READ_IN_PARTS.items()}
+    with statements(connection, sqls, in_parts) as sent:
         return _read_tables(sent, revision)
 
 
