@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from catalog.core.names import NameRead, name_key, read_name_form, read_version
 from catalog.core.records import ArchitectureRec, ModelRec
-from catalog.core.snapshot import Snapshot
+from catalog.core.snapshot import Snapshot, SortedNames
 
 CUTOFF = 60.0  # percent similarity below which a name is not suggested
 SHORTLIST = 3_000  # candidates from shared trigrams, at most
@@ -104,26 +104,28 @@ def _shortlist(index: Mapping[str, tuple[str, ...]], key: str) -> list[str]:
     return list(chain.from_iterable(chosen))
 
 
-def _sorted_names(snapshot: Snapshot) -> tuple[list[str], list[str]]:
+def _sorted_names(snapshot: Snapshot) -> SortedNames:
     names = snapshot.derived.sorted_names
     if names is None:
         keys = sorted(snapshot.display_by_key)
-        names = snapshot.derived.sorted_names = (keys, sorted(key[::-1] for key in keys))
+        backward = sorted((key[::-1], key) for key in keys)
+        names = snapshot.derived.sorted_names = SortedNames(
+            keys, [reversed_key for reversed_key, _ in backward], [key for _, key in backward]
+        )
     return names
 
 
-def _neighbours(key: str, names: tuple[list[str], list[str]]) -> list[str]:
+def _neighbours(key: str, names: SortedNames) -> list[str]:
     """Known keys next to `key` in name order and in reversed-name order.
 
     One mistyped character leaves either a long shared prefix or a long shared suffix, and
-    the names sharing it sit next to each other in one of the two orders.
+    the names sharing it sit next to each other in one of the two orders. The reversed order
+    keeps each key as written beside it, so no key is reversed back on a request.
     """
-    forward, backward = names
-    at = bisect_left(forward, key)
-    found = forward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
-    probe = key[::-1]
-    at = bisect_left(backward, probe)
-    found.extend(k[::-1] for k in backward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS])
+    at = bisect_left(names.forward, key)
+    found = names.forward[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
+    at = bisect_left(names.backward, key[::-1])
+    found += names.backward_keys[max(0, at - NEIGHBOURS) : at + NEIGHBOURS]
     return found
 
 
@@ -145,10 +147,10 @@ def suggest(snapshot: Snapshot, name: str, limit: int = 5) -> list[str]:
     if not key:
         return []
     candidates = _shortlist(_trigram_index(snapshot), key)
-    candidates.extend(_neighbours(key, _sorted_names(snapshot)))
+    candidates += _neighbours(key, _sorted_names(snapshot))
     found = process.extract(
         key,
-        list(dict.fromkeys(candidates)),
+        list(dict.fromkeys(candidates)),  # a key may come twice: two trigrams, or a neighbour
         scorer=fuzz.ratio,
         score_cutoff=CUTOFF,
         limit=limit,

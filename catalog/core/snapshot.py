@@ -41,6 +41,15 @@ class OfferingText:
     notices: tuple[Notice, ...]
 
 
+class SortedNames(NamedTuple):
+    """Every known name key in order (`forward`), and reversed in order of the reversal
+    (`backward`) with each key as written at the same place (`backward_keys`)."""
+
+    forward: list[str]
+    backward: list[str]
+    backward_keys: list[str]
+
+
 @dataclass(slots=True, eq=False)
 class DerivedIndexes:
     """Indexes derived from a snapshot's records on first use, each built at most once.
@@ -51,8 +60,8 @@ class DerivedIndexes:
 
     # name trigram -> the name keys that contain it (close-name suggestions)
     trigrams: Mapping[str, tuple[str, ...]] | None = None
-    # the name keys in order, and reversed in order of their reversal (close-name suggestions)
-    sorted_names: tuple[list[str], list[str]] | None = None
+    # the name keys in order, and in order of their reversal (close-name suggestions)
+    sorted_names: SortedNames | None = None
     # id(offering) -> its date-independent text; the snapshot keeps offerings alive, ids are stable
     offering_text: dict[int, OfferingText] = field(default_factory=dict)
     # the name forms, compiled (catalog.core.names.form_index)
