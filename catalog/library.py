@@ -24,7 +24,7 @@ from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
 from catalog.core.listing import DATED, facet_positions, in_list_order, positions_matching
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
-from catalog.core.records import ModelRec, OfferingRec
+from catalog.core.records import KEPT_REVISIONS, ModelRec, OfferingRec, RevisionRec
 from catalog.core.snapshot import FREEZE_OVER, Snapshot
 from catalog.errors import (
     DatabaseUnavailable,
@@ -51,15 +51,11 @@ from catalog.schemas import (
 from catalog.settings import Settings, load_settings
 from catalog.store import db
 from catalog.store.db import make_engine, reading, session_scope
-from catalog.store.read import (
-    read_revision,
-    read_revisions,
-    read_snapshot,
-    read_sources,
-    table_counts,
-)
+from catalog.store.read import read_revision, read_revisions, read_snapshot
 from catalog.store.resources import seed_path
 from catalog.vocabulary import FailOn, OfferingStatus, ServingMode, Task
+
+STALL_SECONDS = 5.0  # a revision check running longer than this (or 3x the last) has stalled
 
 
 class Catalog:
@@ -82,6 +78,9 @@ class Catalog:
         self.unreachable_since: float | None = None  # time.monotonic() of the first failure
         self.unreachable_problem: str | None = None
         self.reload_failures = 0  # revision checks or reads that failed, since opening
+        # While a check runs: when it began (time.monotonic()); and how long the last took.
+        self.checking_since: float | None = None
+        self._last_check_seconds = 0.0
         # True while a background thread keeps the snapshot fresh (the API's refresher):
         # callers then never wait on the database once a snapshot is there.
         self.refreshed_in_background = False
@@ -139,9 +138,12 @@ class Catalog:
             # Another thread is checking (a slow or locked database): answer from what we
             # have rather than queue behind it.
             return snapshot
+        self.checking_since = now
         try:
             return self._check()
         finally:
+            self._last_check_seconds = time.monotonic() - now
+            self.checking_since = None
             self._lock.release()
 
     def _check(self) -> Snapshot:
@@ -179,8 +181,35 @@ class Catalog:
 
     @property
     def stale(self) -> bool:
-        """True while the database is unreachable and the last snapshot is being served."""
-        return self.unreachable_since is not None
+        """True while the database is unreachable, or has not answered a check for a while
+        (`stalled_for`), and the last snapshot is being served."""
+        return self.unreachable_since is not None or self.stalled_for is not None
+
+    @property
+    def stalled_for(self) -> float | None:
+        """Seconds the running check has waited, once that is well past what checks take.
+
+        A database that hangs without closing its connections sends no error until the
+        client-side deadline cuts the connection (statement timeout + 5 s); meanwhile answers
+        from the last snapshot say they may be stale once the check has taken
+        `STALL_SECONDS`, or three times the last check if that is longer (a large catalog's
+        read).
+        """
+        since = self.checking_since
+        if since is None:
+            return None
+        waited = time.monotonic() - since
+        return waited if waited > max(STALL_SECONDS, 3 * self._last_check_seconds) else None
+
+    @property
+    def problem(self) -> str | None:
+        """Why answers are stale, if they are."""
+        if self.unreachable_problem is not None:
+            return self.unreachable_problem
+        stalled = self.stalled_for
+        if stalled is not None:
+            return f"the database has not answered the catalog's revision check for {stalled:.0f} s"
+        return None
 
     def revision(self) -> RevisionInfo:
         snapshot = self.snapshot()
@@ -191,10 +220,17 @@ class Catalog:
             offerings=snapshot.offering_count,
         )
 
-    def revisions(self, *, limit: int = 50) -> list[RevisionEntry]:
-        """The catalog's revisions, newest first: the history a change feed is made of."""
+    def revisions(self, *, limit: int = KEPT_REVISIONS) -> list[RevisionEntry]:
+        """The catalog's revisions up to the snapshot's, newest first: what a change feed shows.
+
+        The newest fifty come with the snapshot (no query); a longer history is read.
+        """
+        snapshot = self.snapshot()
+        facts = snapshot.facts
+        if limit <= len(facts.revisions) or len(facts.revisions) == facts.revision_count:
+            return [_revision_entry(r) for r in facts.revisions[:limit]]
         with session_scope(reading(self.engine)) as session:
-            return read_revisions(session, limit)
+            return read_revisions(session, limit, up_to=snapshot.revision)
 
     # -- listing -----------------------------------------------------------------------
 
@@ -481,24 +517,22 @@ class Catalog:
         )
 
     def meta(self) -> CatalogMeta:
-        """Which catalog this is: revisions, sources and sizes, all of one revision."""
-        held = self.snapshot()
-        with session_scope(reading(self.engine)) as session:  # one revision's tables
-            revision = read_revision(session)
-            # The held snapshot if the tables are still at its revision, else the snapshot
-            # of the revision these counts see: never one revision's models with another's sizes.
-            fresh = revision is None or revision[0] != held.revision
-            snapshot = read_snapshot(session, freeze_over=self.freeze_over) if fresh else held
-            counts = table_counts(session)
-            sources = read_sources(session)
+        """Which catalog this is: revisions, sources and sizes, all of the snapshot's revision.
+
+        Everything comes from the snapshot, which read it in the same transaction as the
+        catalog: no query, so the answer never mixes two revisions and never waits on the
+        database.
+        """
+        snapshot = self.snapshot()
+        facts = snapshot.facts
         modes = Counter(o.mode.value for m in snapshot.models for o in m.offerings)
         tasks = Counter(o.task.value for m in snapshot.models for o in m.offerings)
         return CatalogMeta(
             catalog_revision=snapshot.revision,
             loaded_at=snapshot.loaded_at,
-            schema_revision=db.current_revision(self.engine),
-            sources=[source_ref(s) for s in sources],
-            counts=counts,
+            schema_revision=facts.schema_revision,
+            sources=[source_ref(s) for s in facts.sources],
+            counts=dict(facts.table_rows),
             offerings_by_serving_mode=dict(sorted(modes.items())),
             offerings_by_task=dict(sorted(tasks.items())),
         )
@@ -685,3 +719,12 @@ class _ModelFilter(NamedTuple):
     pool: Callable[[], Sequence[int] | None]
     # the filters as read, the same for every page of one list
     key: tuple[object, ...]
+
+
+def _revision_entry(revision: RevisionRec) -> RevisionEntry:
+    return RevisionEntry(
+        revision=revision.revision,
+        loaded_at=revision.loaded_at,
+        seed_sha256=revision.seed_sha256,
+        summary=revision.summary,
+    )

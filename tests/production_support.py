@@ -160,7 +160,9 @@ class Load:
 
 class TcpProxy:
     """A loopback TCP forwarder to `target`, in a thread of its own, that can be cut (stop
-    listening, drop every connection) and restored on the same port."""
+    listening, drop every connection) and restored on the same port, or frozen: connections
+    stay open and new ones are accepted, but nothing is forwarded either way until it thaws
+    (a stopped server process, a stuck pooler, a host gone without closing its sockets)."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
@@ -169,6 +171,8 @@ class TcpProxy:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
         self.writers: set[asyncio.StreamWriter] = set()
+        self.flowing = threading.Event()
+        self.flowing.set()
         self.thread.start()
 
     def _call(self, coroutine: object) -> object:
@@ -177,6 +181,8 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                while not self.flowing.is_set():  # frozen: hold the bytes, answer nothing
+                    await asyncio.sleep(0.02)
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, asyncio.CancelledError):
@@ -213,7 +219,14 @@ class TcpProxy:
     def cut(self) -> None:
         self._call(self._cut())
 
+    def freeze(self) -> None:
+        self.flowing.clear()
+
+    def thaw(self) -> None:
+        self.flowing.set()
+
     def close(self) -> None:
+        self.thaw()
         self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)

@@ -10,6 +10,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -136,6 +137,145 @@ def test_postgresql_cut_off_under_load_serves_the_last_snapshot_then_recovers(
         assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
         assert max(o.seconds for o in outcomes) < 5.0, "a request hung while the database was away"
         assert not any(b"Traceback" in o.body for o in outcomes)
+
+
+def test_a_frozen_postgresql_never_stalls_the_api(tmp_path: Path) -> None:
+    """The database hangs without closing its connections (a stopped server process, a stuck
+    pooler): every data request, /v1/meta and the feed answer from the snapshot at once and
+    say they are stale; a storm of /readyz probes answers 503 within its bound and never
+    takes the worker threads; the client-side deadline then drops the silent connections,
+    and once the database answers again everything recovers without a restart."""
+    for url in new_database_url("postgresql", tmp_path):
+        env = environment(MODEL_CATALOG_STATEMENT_TIMEOUT="1", MODEL_CATALOG_CONNECT_TIMEOUT="1")
+        prepared(url, env)
+        target = make_url(url)
+        proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
+        proxy.start()
+        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(
+            hide_password=False
+        )
+        paths = [*PATHS, "/v1/meta", "/feeds/changes.atom", "/healthz"]
+        try:
+            options = ("--database-url", proxied, "--reload-seconds", "0.5")
+            with server(*options, env=env) as api:
+                base = api.base
+                for path in paths:  # every answer computed once before the freeze
+                    assert httpx.get(f"{base}{path}", timeout=5).status_code == 200
+                with Load([f"{base}{p}" for p in paths], threads=3, timeout=10) as load:
+                    proxy.freeze()
+                    frozen_at = time.monotonic()
+                    probes = _concurrently(f"{base}/readyz", count=60, timeout=10)
+                    assert {status for status, _ in probes} == {503}, probes[:3]
+                    assert max(seconds for _, seconds in probes) < 5.0, "a probe hung"
+                    stale = load.wait_for(
+                        lambda o: (
+                            o.headers is not None and o.headers.get("x-catalog-stale") == "true"
+                        ),
+                        timeout=15,
+                    )
+                    assert stale.status == 200
+                    time.sleep(8)  # past the deadline (1 s + 5 s): the connections are cut
+                    failures = _metric(f"{base}/metrics", "model_catalog_reload_failures")
+                    assert failures >= 1, failures
+                    proxy.thaw()
+                    thawed_at = time.monotonic()
+                    _wait_status(f"{base}/readyz", 200, timeout=15)
+                    fresh = load.wait_for(
+                        lambda o, since=thawed_at: (
+                            o.at > since
+                            and o.status == 200
+                            and o.headers is not None
+                            and "x-catalog-stale" not in o.headers
+                            and o.url.endswith(DBRX)
+                        ),
+                        timeout=10,
+                    )
+                    assert fresh.status == 200
+                outcomes = load.since(frozen_at)
+        finally:
+            proxy.close()
+        assert outcomes
+        assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
+        assert max(o.seconds for o in outcomes) < 2.0, "a request waited on the frozen database"
+        assert not any(b"Traceback" in o.body for o in outcomes)
+
+
+def _concurrently(url: str, count: int, timeout: float) -> list[tuple[int | None, float]]:
+    """`count` GETs of `url` at once, each on its own connection: (status, seconds) each."""
+    results: list[tuple[int | None, float]] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        started = time.monotonic()
+        try:
+            status: int | None = httpx.get(url, timeout=timeout).status_code
+        except httpx.TransportError:
+            status = None
+        with lock:
+            results.append((status, time.monotonic() - started))
+
+    workers = [threading.Thread(target=one) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout + 5)
+    return results
+
+
+def _metric(url: str, name: str) -> float:
+    """The sum of one metric's samples in a Prometheus text scrape."""
+    text = httpx.get(url, timeout=5).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name) and not line.startswith("#")
+    )
+
+
+def test_the_refresher_survives_a_revision_it_cannot_read(tmp_path: Path) -> None:
+    """A revision whose rows the reader rejects (a date edited by hand into the SQLite file)
+    is logged and counted; the worker keeps serving the revision it has, and its refresher
+    takes the next good revision: it never dies quietly on the error."""
+    path = tmp_path / "catalog.sqlite3"
+    url = f"sqlite:///{path}"
+    env = environment()
+    prepared(url, env)
+    with server("--database-url", url, "--reload-seconds", "0.5", env=env) as api:
+        first = httpx.get(f"{api.base}{DBRX}", timeout=5)
+        assert first.status_code == 200
+        revision = int(first.headers["x-catalog-revision"])
+        with sqlite3.connect(path) as writer:
+            offering, retires_on = writer.execute(
+                "SELECT id, retires_on FROM offerings WHERE retires_on IS NOT NULL LIMIT 1"
+            ).fetchone()
+            writer.execute("UPDATE offerings SET retires_on = 'soon' WHERE id = ?", (offering,))
+            _new_revision(writer)
+        deadline = time.monotonic() + 10
+        while _metric(f"{api.base}/metrics", "model_catalog_reload_failures") < 2:
+            assert time.monotonic() < deadline, "the bad revision was never counted"
+            time.sleep(0.2)
+        still = httpx.get(f"{api.base}{DBRX}", timeout=5)
+        assert still.status_code == 200
+        assert int(still.headers["x-catalog-revision"]) == revision
+        with sqlite3.connect(path) as writer:
+            writer.execute(
+                "UPDATE offerings SET retires_on = ? WHERE id = ?", (retires_on, offering)
+            )
+            _new_revision(writer)
+        deadline = time.monotonic() + 10
+        while int(httpx.get(f"{api.base}{DBRX}", timeout=5).headers["x-catalog-revision"]) < (
+            revision + 2
+        ):
+            assert time.monotonic() < deadline, "the refresher stopped after the bad revision"
+            time.sleep(0.2)
+
+
+def _new_revision(writer: sqlite3.Connection) -> None:
+    writer.execute(
+        "INSERT INTO catalog_revisions (loaded_at, seed_sha256, summary) "
+        "VALUES (datetime('now'), ?, 'edited by hand')",
+        ("0" * 64,),
+    )
 
 
 def _wait_status(url: str, status: int, timeout: float) -> None:

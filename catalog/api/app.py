@@ -18,6 +18,7 @@ from catalog.api.head import HeadAsGet
 from catalog.api.limits import BodySizeLimit
 from catalog.api.observe import install_operations
 from catalog.api.pages import router as pages_router
+from catalog.api.readiness import ReadinessProbe
 from catalog.api.refresh import refreshing
 from catalog.api.routes import deprecations, health, models, providers, resolve, vocabulary
 from catalog.api.settings import ApiSettings
@@ -61,6 +62,7 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     app.state.catalog = catalog
     app.state.settings = settings
     app.state.answerer = Answerer(catalog, settings)
+    app.state.readiness = ReadinessProbe(catalog)
     install_error_handlers(app)
     for module in (models, providers, vocabulary, resolve, deprecations, health):
         app.include_router(module.router)

@@ -36,18 +36,24 @@ def _refresh_and_prepare(catalog: Catalog) -> None:
 async def _refresh(catalog: Catalog, every: float) -> None:
     while True:
         await asyncio.sleep(every)
-        try:
-            await run_in_threadpool(_refresh_and_prepare, catalog)
-        except CatalogError as error:  # requests and /readyz report it; keep trying
-            log.warning("catalog revision check failed: %s", error.message)
+        await _refresh_once(catalog)
+
+
+async def _refresh_once(catalog: Catalog) -> None:
+    """One check. Whatever goes wrong is logged and counted, and the loop goes on: a refresher
+    that died would leave the worker on its old revision for good, with nothing to say so."""
+    try:
+        await run_in_threadpool(_refresh_and_prepare, catalog)
+    except CatalogError as error:  # requests and /readyz report it; keep trying
+        log.warning("catalog revision check failed: %s", error.message)
+    except Exception:
+        catalog.reload_failures += 1
+        log.exception("catalog revision check failed unexpectedly; trying again")
 
 
 @contextlib.asynccontextmanager
 async def refreshing(catalog: Catalog, interval: float) -> AsyncIterator[None]:
-    try:  # the first snapshot, read before the first request rather than during it
-        await run_in_threadpool(_refresh_and_prepare, catalog)
-    except CatalogError as error:  # /readyz says what is wrong; the refresher keeps trying
-        log.warning("catalog not readable at start: %s", error.message)
+    await _refresh_once(catalog)  # the first snapshot, read before the first request
     task = asyncio.create_task(_refresh(catalog, interval / 2))
     catalog.refreshed_in_background = True  # requests never wait on the database now
     try:

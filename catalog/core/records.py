@@ -7,7 +7,9 @@ generate catalogs that no seed file describes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import NamedTuple
 
 from catalog.vocabulary import DateMeaning, LifecycleBasis, ServingMode, Task, VersionShape
@@ -185,3 +187,29 @@ class NameFormRec:
     def label(self) -> str:
         """How messages name the form: `LiteLLM's azure/ form`, `AWS ARN form`."""
         return f"{self.tool}'s {self.form} form" if self.kind == "prefix" else f"{self.tool} form"
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRec:
+    """One load that changed the catalog."""
+
+    revision: int
+    loaded_at: dt.datetime
+    seed_sha256: str
+    summary: str | None = None
+
+
+KEPT_REVISIONS = 50  # the newest revisions a snapshot keeps, for the change feed
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFacts:
+    """What a snapshot read learns about the database besides the catalog itself, in the same
+    transaction: what `meta` and the change feed show, so that neither asks the database
+    again (a request then never waits on it, whatever state it is in)."""
+
+    schema_revision: str | None = None
+    sources: tuple[SourceRec, ...] = ()  # by key
+    table_rows: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    revisions: tuple[RevisionRec, ...] = ()  # newest first, at most KEPT_REVISIONS
+    revision_count: int = 0

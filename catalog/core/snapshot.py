@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from catalog.core.names import name_key
 from catalog.core.records import (
     ArchitectureRec,
+    CatalogFacts,
     ModelRec,
     NameFormRec,
     OfferingRec,
@@ -109,6 +110,9 @@ class Snapshot:
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
     name_forms: tuple[NameFormRec, ...] = ()  # how tools write names, in the seed's order
+    facts: CatalogFacts = field(
+        default_factory=CatalogFacts
+    )  # schema, sources, sizes and history, as read
     derived: DerivedIndexes = field(default_factory=lambda: DerivedIndexes())
 
     @classmethod
@@ -123,6 +127,7 @@ class Snapshot:
         loaded_at: dt.datetime | None = None,
         name_forms: Iterable[NameFormRec] = (),
         alias_columns: AliasColumns | None = None,
+        facts: CatalogFacts | None = None,
     ) -> Snapshot:
         """Index the records. `alias_columns` (every alias with its key, as the database keeps
         them) spares walking and folding each model's aliases again."""
@@ -130,8 +135,13 @@ class Snapshot:
             built = cls._build(
                 revision, models, providers, publishers, architectures, loaded_at, alias_columns
             )
+            extra: dict[str, Any] = {}
             forms = tuple(name_forms)
-            return dataclasses.replace(built, name_forms=forms) if forms else built
+            if forms:
+                extra["name_forms"] = forms
+            if facts is not None:
+                extra["facts"] = facts
+            return dataclasses.replace(built, **extra) if extra else built
 
     @property
     def display_by_key(self) -> Mapping[str, str]:

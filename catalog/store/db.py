@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from catalog.settings import (
     Timeouts,
     load_timeouts,
 )
+from catalog.store.deadlines import DEADLINES, GRACE_SECONDS
 from catalog.store.resources import migrations_path
 
 if TYPE_CHECKING:
@@ -99,12 +101,75 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
         "options": f"-c statement_timeout={int(timeouts.statement * 1000)}",
     }
     try:
-        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        engine = create_engine(parsed, connect_args=connect_args)
     except (exc.ArgumentError, ImportError) as error:  # an unknown driver
         raise InvalidArgument(
             f"cannot use database URL {redact(repr(url))}: {redact(str(error))}",
             field="database_url",
         ) from error
+    _guard_with_deadlines(engine, timeouts)
+    return engine
+
+
+ANSWER_SETTING = f"the statement timeout, {STATEMENT_TIMEOUT_VARIABLE}, plus {GRACE_SECONDS:g} s"
+
+
+def answer_deadline(engine: Engine) -> float | None:
+    """How long a statement on `engine` may wait for the server before its connection is cut
+    (`catalog.store.deadlines`); None for SQLite, which has no server to wait for."""
+    return _ANSWER_DEADLINES.get(engine)
+
+
+_ANSWER_DEADLINES: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+
+
+def _guard_with_deadlines(engine: Engine, timeouts: Timeouts) -> None:
+    """Arm a client-side deadline before every wait on the server (see `deadlines`).
+
+    The pool's ping at checkout replaces `pool_pre_ping`, so that it is armed too (a frozen
+    server would hang the ping itself): a connection that fails it is replaced, as SQLAlchemy
+    does for its own ping.
+    """
+    answer = timeouts.statement + GRACE_SECONDS
+    _ANSWER_DEADLINES[engine] = answer
+    ping_setting = f"the connect timeout, {CONNECT_TIMEOUT_VARIABLE}"
+    dialect = engine.dialect
+
+    def ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        DEADLINES.take_cut()  # a new operation: forget a cut an earlier one recovered from
+        DEADLINES.arm(dbapi_connection, timeouts.connect, ping_setting)
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError(
+                f"the pooled connection failed its ping: {error}"
+            ) from error
+        finally:
+            DEADLINES.disarm(dbapi_connection)
+
+    def before_statement(connection: Connection, *_args: Any) -> None:
+        before_ending(connection)
+
+    def before_ending(connection: Connection) -> None:
+        if connection.invalidated or connection.closed:  # nothing will wait on a server
+            return
+        driver = connection.connection.dbapi_connection
+        if driver is not None:
+            DEADLINES.arm(driver, answer, ANSWER_SETTING)
+
+    def before_reset(dbapi_connection: Any, _record: Any, _state: Any) -> None:
+        DEADLINES.arm(dbapi_connection, answer, ANSWER_SETTING)
+
+    def returned(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:
+            DEADLINES.disarm(dbapi_connection)
+
+    event.listen(engine, "checkout", ping)
+    event.listen(engine, "before_cursor_execute", before_statement)
+    event.listen(engine, "commit", before_ending)
+    event.listen(engine, "rollback", before_ending)
+    event.listen(engine, "reset", before_reset)
+    event.listen(engine, "checkin", returned)
 
 
 def writing(engine: Engine) -> Engine:
@@ -127,6 +192,13 @@ def unavailable(engine_or_url: Engine | str, error: exc.DBAPIError) -> DatabaseU
     """One clear message for a database failure: which database, what happened, what to do."""
     url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
     where = url.render_as_string(hide_password=True)
+    cut = DEADLINES.take_cut()
+    if cut is not None:
+        seconds, setting = cut
+        return DatabaseUnavailable(
+            f"the database {where} did not answer within {seconds:g} s, so the connection "
+            f"was dropped: is it stopped, overloaded or cut off? (the wait is {setting})"
+        )
     orig = error.orig
     first = redact((str(orig).strip().splitlines() or [type(orig).__name__])[0])
     sqlstate = getattr(orig, "sqlstate", None)

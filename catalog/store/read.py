@@ -16,12 +16,16 @@ from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Dialect, Select, func, or_, select
+from sqlalchemy import ColumnElement, Dialect, Select, String, func, or_, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
 from catalog.core.names import name_key
 from catalog.core.records import (
+    KEPT_REVISIONS,
     ArchitectureRec,
+    CatalogFacts,
     ModelRec,
     NameFormRec,
     OfferingRec,
@@ -29,6 +33,7 @@ from catalog.core.records import (
     PublisherRec,
     ReplacementRec,
     ReportRec,
+    RevisionRec,
     SourceRec,
     VersionRec,
 )
@@ -71,7 +76,25 @@ _OWN_PROVIDER = select(PR.slug).where(PR.id == P.own_provider_id).scalar_subquer
 C, AT, AA, A = orm.CustomModelRule, orm.ArchitectureTask, orm.ArchitectureAlias, orm.Architecture
 M, L, RP, O = orm.Model, orm.LifecycleReport, orm.Replacement, orm.Offering  # noqa: E741
 AL, VS, V, N = orm.Alias, orm.ModelVersionShape, orm.ModelVersion, orm.NameForm
+CR = orm.CatalogRevision
+_ALEMBIC = sql_table("alembic_version", sql_column("version_num", String))
+# The newest KEPT_REVISIONS revisions: from the id that many rows down (0 when there are fewer).
+_KEPT_FROM = func.coalesce(
+    select(CR.id).order_by(CR.id.desc()).offset(KEPT_REVISIONS - 1).limit(1).scalar_subquery(),
+    0,
+)
 READS: dict[str, tuple[Spec, ColumnElement[bool] | None]] = {
+    "schema": ({"version": _ALEMBIC.c.version_num}, None),
+    "revision count": ({"count": func.count(CR.id)}, None),
+    "revisions": (
+        {
+            "revision": CR.id,
+            "loaded_at": CR.loaded_at,
+            "seed_sha256": CR.seed_sha256,
+            "summary": CR.summary,
+        },
+        CR.id >= _KEPT_FROM,
+    ),
     "sources": ({"id": S.id, **SOURCE_SPEC}, None),
     "publishers": ({"id": P.id, "slug": P.slug, "name": P.name, "own": _OWN_PROVIDER}, None),
     "tasks": ({"id": orm.TaskType.id, "task": (orm.TaskType.slug, Task)}, None),
@@ -226,7 +249,21 @@ READS: dict[str, tuple[Spec, ColumnElement[bool] | None]] = {
         None,
     ),
 }
-del S, P, PR, C, AT, AA, A, M, L, RP, O, AL, VS, V, N
+del S, P, PR, C, AT, AA, A, M, L, RP, O, AL, VS, V, N, CR
+
+
+def _table_of(spec: Spec) -> str:
+    first = next(iter(spec.values()))
+    return str((first[0] if isinstance(first, tuple) else first).table.name)
+
+
+# The reads of every row of a catalog table, by that table: their row counts are the table's
+# size (`CatalogFacts.table_rows`), with no COUNT(*) of their own.
+WHOLE_TABLES = {
+    read: _table_of(spec)
+    for read, (spec, where) in READS.items()
+    if where is None and read not in ("schema", "revision count")
+}
 # The reads of a whole large table, by the table: read in parts on PostgreSQL, so that the
 # reader starts on the first while the next are on their way (catalog.store.statements).
 READ_IN_PARTS = {"models": "models", "offerings": "offerings"}
@@ -248,11 +285,14 @@ def read_revision(session: Session) -> tuple[int, dt.datetime] | None:
     return latest.id, loaded_at
 
 
-def read_revisions(session: Session, limit: int) -> list[RevisionEntry]:
-    """The newest `limit` revisions, newest first: what a change feed shows."""
-    rows = session.scalars(
-        select(orm.CatalogRevision).order_by(orm.CatalogRevision.id.desc()).limit(limit)
-    )
+def read_revisions(
+    session: Session, limit: int, *, up_to: int | None = None
+) -> list[RevisionEntry]:
+    """The newest `limit` revisions (up to revision `up_to`), newest first."""
+    query = select(orm.CatalogRevision).order_by(orm.CatalogRevision.id.desc()).limit(limit)
+    if up_to is not None:
+        query = query.where(orm.CatalogRevision.id <= up_to)
+    rows = session.scalars(query)
     return [
         RevisionEntry(
             revision=row.id,
@@ -294,7 +334,7 @@ def _compiled(read: str, dialect: Dialect) -> _Compiled:
     if where is not None:
         statement = statement.where(where)
     return _Compiled(
-        sql=str(statement.compile(dialect=dialect)),
+        sql=str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})),
         fields=tuple(name for name, _ in entries),
         converters=tuple(
             (column.type.dialect_impl(dialect).result_processor(dialect, None), convert)
@@ -328,6 +368,7 @@ def _columns(sent: Statements, read: str, lookups: Lookups | None = None) -> Col
             if convert is not None:
                 values = map(convert, values)
             column.extend(values)
+    sent.counted[read] = len(columns[0])
     return dict(zip(compiled.fields, columns, strict=True))
 
 
@@ -425,6 +466,9 @@ def _read_snapshot(session: Session) -> Snapshot:
 
 def _read_tables(sent: Statements, revision: tuple[int, dt.datetime]) -> Snapshot:
     """Every read of `READS`, in its order, into the records a snapshot is built from."""
+    schema = _columns(sent, "schema")["version"]
+    revision_count = _columns(sent, "revision count")["count"][0]
+    revisions = _revision_records(_columns(sent, "revisions"))
     source_columns = _columns(sent, "sources")
     sources = _by_id(source_columns, _records(SourceRec, source_columns))
     lookups: dict[str, Callable[[Any], Any]] = {
@@ -522,6 +566,13 @@ def _read_tables(sent: Statements, revision: tuple[int, dt.datetime]) -> Snapsho
     alias_index = _alias_columns(alias_columns, endpoints, model_by_id)
     # Only the records outlive this point: free the columns before the build allocates its indexes.
     del model_columns, alias_columns, aliases, offerings, offering_ids, model_names, model_by_id
+    facts = CatalogFacts(
+        schema_revision=schema[0] if schema else None,
+        sources=tuple(sorted(sources.values(), key=attrgetter("key"))),
+        table_rows=_table_rows(sent.counted, revision_count),
+        revisions=revisions,
+        revision_count=revision_count,
+    )
     return Snapshot.build(
         revision=revision[0],
         loaded_at=revision[1],
@@ -531,7 +582,23 @@ def _read_tables(sent: Statements, revision: tuple[int, dt.datetime]) -> Snapsho
         architectures=architectures.values(),
         name_forms=name_forms,
         alias_columns=alias_index,
+        facts=facts,
     )
+
+
+def _revision_records(columns: Columns) -> tuple[RevisionRec, ...]:
+    """The revisions read, newest first, each loaded_at in UTC (SQLite keeps no zone)."""
+    columns["loaded_at"] = [
+        at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC) for at in columns["loaded_at"]
+    ]
+    return tuple(sorted(_records(RevisionRec, columns), key=attrgetter("revision"), reverse=True))
+
+
+def _table_rows(counted: Mapping[str, int], revision_count: int) -> dict[str, int]:
+    """Rows per catalog table, in the schema's table order, from the rows each read counted."""
+    rows = {WHOLE_TABLES[read]: count for read, count in counted.items() if read in WHOLE_TABLES}
+    rows[orm.CatalogRevision.__tablename__] = revision_count
+    return {t.name: rows[t.name] for t in orm.Base.metadata.sorted_tables if t.name in rows}
 
 
 def _alias_columns(

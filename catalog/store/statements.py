@@ -23,6 +23,9 @@ from typing import Any
 
 from sqlalchemy import Connection, exc
 
+from catalog.store.db import ANSWER_SETTING, answer_deadline
+from catalog.store.deadlines import DEADLINES
+
 PARTITION_ROWS = 20_000  # rows turned into Python tuples at a time: bounds the peak memory
 AHEAD = 2  # results the thread may hold before the reader takes them
 PART_BLOCKS = 256  # a table over this many blocks (2 MB) is read in parts of this many
@@ -35,6 +38,7 @@ class Statements:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.counted: dict[str, int] = {}  # rows each read gave, by its name in READS
 
     def partitions(self, sql: str) -> Partitions:
         """The rows of `sql` (the next of the list), as plain tuples straight from the driver.
@@ -86,6 +90,9 @@ class _SentAhead(Statements):
         self._transformer = Transformer(driver)
         self._results: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=AHEAD)
         self._stop = threading.Event()
+        self._driver = driver
+        self._deadline = answer_deadline(connection.engine)
+        self._reader = threading.get_ident()  # who is told, if the server stops answering
         self._thread = threading.Thread(
             target=self._send, args=(list(sqls), dict(in_parts)), name="snapshot-read", daemon=True
         )
@@ -104,6 +111,7 @@ class _SentAhead(Statements):
             for part in _parts(sql, blocks.get(table, 0) if table else 0):
                 if self._stop.is_set():
                     return
+                self._arm()
                 try:
                     result: Any = self._pgconn.exec_(part.encode())
                 except Exception as error:  # the connection broke: libpq returned no result
@@ -125,6 +133,7 @@ class _SentAhead(Statements):
             f"pg_relation_size('{table}'::regclass) / current_setting('block_size')::int"
             for table in tables
         )
+        self._arm()
         try:
             result: Any = self._pgconn.exec_(f"SELECT {sizes}".encode())
         except Exception as error:  # the connection broke: libpq returned no result
@@ -132,6 +141,11 @@ class _SentAhead(Statements):
         if result.status != ExecStatus.TUPLES_OK:
             return result
         return {table: int(result.get_value(0, i)) for i, table in enumerate(tables)}
+
+    def _arm(self) -> None:
+        """Bound the next statement's wait, as SQLAlchemy's statements are (store.deadlines)."""
+        if self._deadline is not None:
+            DEADLINES.arm(self._driver, self._deadline, ANSWER_SETTING, owner=self._reader)
 
     def _hand_over(self, sql: str, found: Any) -> bool:
         while not self._stop.is_set():

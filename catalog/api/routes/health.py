@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from catalog.api.deps import AnswerDep, CatalogDep
+from catalog.api.deps import AnswerDep
 from catalog.api.errors import ERROR_RESPONSES, error_response
+from catalog.api.readiness import ReadinessProbe
 from catalog.api.schemas import ErrorBody, Liveness
-from catalog.library import Catalog
 from catalog.schemas import CatalogMeta, Health
 
 router = APIRouter()
@@ -28,19 +27,15 @@ async def healthz() -> Response:
     tags=["health"],
     responses={503: {"model": ErrorBody, "description": "Not ready; the message says why."}},
 )
-async def readyz(catalog: CatalogDep) -> Response:
+async def readyz(request: Request) -> Response:
     """The database is reachable, its schema at head, a catalog loaded and its snapshot read."""
-    health = await run_in_threadpool(_ready, catalog)
+    probe: ReadinessProbe = request.app.state.readiness
+    health = await probe.check()
+    if isinstance(health, str):
+        return error_response(503, health)
     if not health.ok:
         return error_response(503, health.problem or "not ready")
     return Response(health.model_dump_json(), media_type="application/json", headers=NO_STORE)
-
-
-def _ready(catalog: Catalog) -> Health:
-    health = catalog.health()
-    if health.ok:
-        catalog.snapshot()  # a catalog that cannot be read into memory is not ready either
-    return health
 
 
 @router.get("/v1/meta", response_model=CatalogMeta, tags=["meta"], responses=ERROR_RESPONSES)
