@@ -254,7 +254,7 @@ def test_a_model_with_versions_lists_each_with_its_own_lifecycle(catalog: Catalo
         source=offering.source,
     )
     context["model"] = context["model"].model_copy(update={"versions": [version]})
-    page = render("model.html", request_path="/models/gpt-4o", **context)
+    page = render("model.html", root="", request_path="/models/gpt-4o", **context)
     versions = re.search(r'<table class="dates versions">(.*?)</table>', page, re.S)
     assert versions is not None
     assert "<code>gpt-4o-2024-05-13</code>" in versions.group(1)
@@ -264,7 +264,7 @@ def test_a_model_with_versions_lists_each_with_its_own_lifecycle(catalog: Catalo
 
 def get_page_without_versions(catalog: Catalog) -> str:
     context = views.model_page(catalog, "DBRX Instruct", {})
-    return render("model.html", request_path="/", **context)
+    return render("model.html", root="", request_path="/", **context)
 
 
 def test_an_endpoint_name_finds_the_model_page(app: FastAPI) -> None:

@@ -1,24 +1,33 @@
 """Behind a reverse proxy, with real processes: `serve --root-path /catalog` behind a proxy
-that strips the prefix (as the README's nginx example). In-process clients cannot show
-this: under uvicorn a request's path keeps the root path."""
+that strips the prefix (as the README's nginx example), forwarded headers, the Host header
+and `--public-url`. In-process clients cannot show these: under uvicorn a request's path
+keeps the root path, and the Host and scheme come from the socket and the proxy."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
+from icalendar import Calendar
 from production_support import PrefixProxy, TcpProxy, environment, server
 from sqlalchemy.engine import make_url
 
 from catalog.cli.app import main
+from catalog.settings import parse_public_url
 
 from conftest import new_database_url
 
 pytestmark = pytest.mark.slow
+ATOM = "{http://www.w3.org/2005/Atom}"
+PAGES = ["/", "/?q=databricks-dbrx-instruct", "/models/gpt-4o", "/deprecations"]
+PUBLIC = "https://models.example.com/catalog"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +44,17 @@ def proxied(home: dict[str, str]) -> Iterator[str]:
         yield proxy.base
 
 
+@pytest.fixture(scope="module")
+def direct(home: dict[str, str]) -> Iterator[str]:
+    """The same app on its own port, no proxy, no root path, no public URL."""
+    with server(env=home) as app:
+        yield app.base
+
+
+def links_in(page: str) -> list[str]:
+    return [html.unescape(v) for v in re.findall(r'(?:href|src|action)="([^"]*)"', page)]
+
+
 def front_answers(base: str) -> float:
     text = httpx.get(f"{base}/catalog/metrics", timeout=10).text
     found = re.search(r"^model_catalog_front_answers_total (\S+)$", text, re.M)
@@ -42,7 +62,41 @@ def front_answers(base: str) -> float:
     return float(found.group(1))
 
 
+def feed_links(response: httpx.Response) -> list[str]:
+    """Every absolute URL in an Atom feed or a calendar."""
+    if response.headers["content-type"].startswith("application/atom+xml"):
+        feed = ET.fromstring(response.content)
+        ids = [e.text or "" for e in feed.iter(f"{ATOM}id")]
+        return ids + [e.get("href", "") for e in feed.iter(f"{ATOM}link")]
+    return [str(e["URL"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+
+
 # -- under a root path ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/models/no-such-model-anywhere"])
+def test_every_link_in_a_page_starts_with_the_root_path(proxied: str, path: str) -> None:
+    response = httpx.get(f"{proxied}/catalog{path}", timeout=10)
+    assert response.status_code == (404 if "no-such" in path else 200)
+    links = links_in(response.text)
+    assert len(links) > 10
+    for link in links:
+        external = link.startswith(("http://", "https://")) and urlsplit(link).hostname not in (
+            "127.0.0.1",
+            "localhost",
+        )
+        assert link.startswith(("/catalog/", "#")) or external, link
+
+
+def test_the_links_of_a_page_resolve_through_the_proxy(proxied: str) -> None:
+    page = httpx.get(f"{proxied}/catalog/models/gpt-4o", timeout=10).text
+    internal = sorted({link for link in links_in(page) if link.startswith("/catalog/")})
+    assert any(link.startswith("/catalog/static/style.css?v=") for link in internal)
+    with httpx.Client(base_url=proxied, timeout=10) as client:
+        for link in internal:
+            assert client.get(link).status_code == 200, link
+        css = client.get("/catalog/static/style.css")
+    assert css.headers["content-type"].startswith("text/css")
 
 
 def test_a_repeated_api_request_is_answered_by_the_front_door(proxied: str) -> None:
@@ -83,3 +137,68 @@ def test_the_health_answers_are_never_stale_under_the_root_path(tmp_path: Path) 
                     assert "x-catalog-stale" not in answer.headers, path
         finally:
             database.close()
+
+
+# -- absolute links: Host, forwarded headers, the public URL -------------------------------------
+
+
+@pytest.mark.parametrize("feed", ["/feeds/changes.atom", "/v1/deprecations.ics"])
+def test_each_host_gets_feed_links_to_itself(direct: str, feed: str) -> None:
+    with httpx.Client(base_url=direct, timeout=10) as client:
+        first = client.get(feed, headers={"Host": "first.example"})
+        second = client.get(feed, headers={"Host": "second.example"})
+        again = client.get(feed, headers={"Host": "first.example"})
+    for response, host in ((first, "first"), (second, "second"), (again, "first")):
+        links = feed_links(response)
+        assert links and all(link.startswith(f"http://{host}.example/") for link in links)
+        assert "host" in response.headers["vary"].lower()
+    assert first.headers["etag"] != second.headers["etag"]
+    assert again.headers["etag"] == first.headers["etag"]
+
+
+def test_a_trusted_proxy_makes_the_feed_links_https_at_the_clients_host(proxied: str) -> None:
+    headers = {"Host": "models.example.org", "X-Forwarded-Host": "attacker.example"}
+    atom = httpx.get(f"{proxied}/catalog/feeds/changes.atom", headers=headers, timeout=10)
+    links = feed_links(atom)
+    assert links and all(link.startswith("https://models.example.org/catalog/") for link in links)
+    assert "attacker" not in atom.text  # uvicorn ignores X-Forwarded-Host: the Host counts
+
+
+def test_a_public_url_is_what_every_feed_links_to(home: dict[str, str]) -> None:
+    options = ("--root-path", "/catalog", "--public-url", PUBLIC + "/")
+    with server(*options, env=home) as app, PrefixProxy("/catalog", app.base) as proxy:
+        for feed in ("/feeds/changes.atom", "/v1/deprecations.ics"):
+            for host in ("first.example", "second.example"):
+                response = httpx.get(
+                    f"{proxy.base}/catalog{feed}", headers={"Host": host}, timeout=10
+                )
+                links = feed_links(response)
+                assert links and all(link.startswith(f"{PUBLIC}/") for link in links), feed
+                assert "host" not in response.headers.get("vary", "").lower()
+
+
+# -- the settings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [(PUBLIC + "/", PUBLIC), ("http://localhost:8000", "http://localhost:8000")],
+)
+def test_a_public_url_is_kept_without_its_final_slash(given: str, kept: str) -> None:
+    assert parse_public_url(given) == kept
+
+
+@pytest.mark.parametrize(
+    "given", ["/catalog", "ftp://example.com", "https://example.com/?a=1", "https://u@h/", "x y"]
+)
+def test_a_public_url_that_is_not_an_http_url_is_refused(given: str) -> None:
+    with pytest.raises(ValueError, match="not an http or https URL"):
+        parse_public_url(given)
+
+
+def test_serve_refuses_a_public_url_whose_path_is_not_the_root_path(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
+    assert main(["serve", "--public-url", PUBLIC]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--root-path" in err
