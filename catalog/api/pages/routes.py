@@ -1,4 +1,5 @@
-"""The page routes: parse the URL, call the library, render; every failure is a page too."""
+"""The page routes: parse the URL, call the library, render; every failure is a page too,
+except under `/v1/`, where it is the API's JSON error."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from catalog import arguments
+from catalog.api.errors import error_response
 from catalog.api.pages import caching, feeds, origin, retirements, views
 from catalog.api.pages.origin import Links
 from catalog.api.pages.render import STATIC, model_url, query_url, render, static_version
@@ -64,10 +66,28 @@ def _suggested(request: Request, error: CatalogError) -> list[tuple[str, str]]:
     return [(n, root + model_url(n)) for n in names]
 
 
+def _failure(request: Request, error: CatalogError | None) -> Response:
+    """A catalog error (None: a bug) as a page, or under `/v1/` as the API's JSON error."""
+    if route_path(request.scope).startswith("/v1/"):
+        if error is None:
+            return error_response(500, "internal error while building the answer")
+        return error_response(
+            error.http_status,
+            error.message,
+            parameter=error.field,
+            suggestions=list(error.suggestions),
+        )
+    if error is None:
+        return _error_page(
+            request, 500, "Something went wrong on our side while drawing this page."
+        )
+    return _error_page(request, error.http_status, error.message, _suggested(request, error))
+
+
 def _serve(
     request: Request, build: Callable[[Catalog], Response], links: Links | None = None
 ) -> Response:
-    """ETag and 304 first, then the page; a catalog error or a bug becomes an error page.
+    """ETag and 304 first, then the page; a catalog error or a bug becomes an error answer.
 
     `links`: where the page's links point (default: by path under the root path); part of
     the ETag, so a page kept for one base URL is never served for another.
@@ -89,12 +109,10 @@ def _serve(
             pages.put(etag, response)
         return response
     except CatalogError as error:
-        return _error_page(request, error.http_status, error.message, _suggested(request, error))
+        return _failure(request, error)
     except Exception:
         log.exception("page %s failed", request.url.path)
-        return _error_page(
-            request, 500, "Something went wrong on our side while drawing this page."
-        )
+        return _failure(request, None)
 
 
 def _html(template: str, context: dict[str, Any], request: Request) -> HTMLResponse:
@@ -157,13 +175,18 @@ def deprecations(request: Request) -> Response:
 
 @router.get("/v1/deprecations.ics")
 def calendar(request: Request) -> Response:
-    """Every dated retirement as an all-day event; `provider=` narrows it."""
+    """Every dated retirement as an all-day event; `provider=` and `within_days=` narrow it."""
     params = _params(request)
     links = origin.absolute(request)
 
     def build(catalog: Catalog) -> Response:
         as_of = arguments.parse_date(params.get("as_of") or None)
-        found = retirements.retirements(catalog, as_of=as_of, provider=params.get("provider"))
+        within = views.day_count(
+            params, "within_days", retirements.EVERY_COMING_DAY, most=retirements.EVERY_COMING_DAY
+        )
+        found = retirements.retirements(
+            catalog, as_of=as_of, provider=params.get("provider"), within_days=within
+        )
         stamp = catalog.revision().loaded_at or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         body = feeds.calendar(found, base_url=links.base, stamp=stamp)
         return Response(
