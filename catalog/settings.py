@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from platformdirs import user_data_dir
 
@@ -18,6 +19,8 @@ MAX_BODY_VARIABLE = "MODEL_CATALOG_MAX_BODY_BYTES"
 ACCESS_LOG_VARIABLE = "MODEL_CATALOG_ACCESS_LOG"  # 1: the API logs each request (serve sets it)
 CACHE_ENTRIES_VARIABLE = "MODEL_CATALOG_RESPONSE_CACHE_ENTRIES"  # 0 turns the cache off
 FRONT_CACHE_VARIABLE = "MODEL_CATALOG_FRONT_CACHE"  # 0: every request goes through routing
+# The URL people reach the app at (https://example.com/catalog): the feeds' absolute links
+PUBLIC_URL_VARIABLE = "MODEL_CATALOG_PUBLIC_URL"
 CONNECT_TIMEOUT_VARIABLE = "MODEL_CATALOG_CONNECT_TIMEOUT"
 STATEMENT_TIMEOUT_VARIABLE = "MODEL_CATALOG_STATEMENT_TIMEOUT"
 # 0: never move a large snapshot to the collector's permanent generation (catalog.core.snapshot)
@@ -95,3 +98,21 @@ def load_settings(url: str | None = None) -> Settings:
         timeouts=timeouts,
         freeze_snapshots=freeze,
     )
+
+
+def parse_public_url(text: str) -> str:
+    """`--public-url`, checked: links are appended to it, so an absolute http(s) URL with a
+    host, no query or fragment, and no final `/`."""
+    problem = f"{text!r} is not an http or https URL such as https://example.com/catalog"
+    if any(c.isspace() or not c.isprintable() for c in text):
+        raise ValueError(problem)
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # a malformed port raises here
+    except ValueError:
+        raise ValueError(problem) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        raise ValueError(problem)
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ValueError(f"{problem} (no query, no fragment)")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))

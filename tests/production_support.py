@@ -230,3 +230,71 @@ class TcpProxy:
         self.cut()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+
+class PrefixProxy:
+    """A reverse proxy set up as the README's nginx example: it serves the app under `prefix`,
+    strips the prefix, passes the client's Host on (`proxy_set_header Host $host`) and says
+    X-Forwarded-For and X-Forwarded-Proto (`scheme`, as a proxy that terminates TLS would)."""
+
+    # not passed on: hop-by-hop, or written by the proxy itself
+    HOP_BY_HOP = frozenset(
+        {"connection", "keep-alive", "transfer-encoding", "content-length", "date", "server"}
+    )
+
+    def __init__(self, prefix: str, target: str, scheme: str = "https") -> None:
+        import http.client
+        import http.server
+        from urllib.parse import urlsplit
+
+        upstream = urlsplit(target)
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if not self.path.startswith(prefix + "/"):
+                    self.send_error(404, "not under the proxy's prefix")
+                    return
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in owner.HOP_BY_HOP
+                    and not k.lower().startswith("x-forwarded-")
+                }
+                headers["X-Forwarded-For"] = self.client_address[0]
+                headers["X-Forwarded-Proto"] = scheme
+                connection = http.client.HTTPConnection(
+                    upstream.hostname or "127.0.0.1", upstream.port, timeout=10
+                )
+                try:
+                    connection.request(self.command, self.path[len(prefix) :], headers=headers)
+                    reply = connection.getresponse()
+                    body = reply.read()
+                    self.send_response(reply.status)
+                    for name, value in reply.getheaders():
+                        if name.lower() not in owner.HOP_BY_HOP:
+                            self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(body)
+                finally:
+                    connection.close()
+
+            do_HEAD = do_GET
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> PrefixProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)

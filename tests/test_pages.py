@@ -26,6 +26,7 @@ from catalog.errors import DatabaseUnavailable
 from catalog.seed.load import load_seed
 from catalog.store.db import make_engine
 
+from api_support import error_of
 from conftest import TEST_DATA
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -254,7 +255,7 @@ def test_a_model_with_versions_lists_each_with_its_own_lifecycle(catalog: Catalo
         source=offering.source,
     )
     context["model"] = context["model"].model_copy(update={"versions": [version]})
-    page = render("model.html", request_path="/models/gpt-4o", **context)
+    page = render("model.html", root="", request_path="/models/gpt-4o", **context)
     versions = re.search(r'<table class="dates versions">(.*?)</table>', page, re.S)
     assert versions is not None
     assert "<code>gpt-4o-2024-05-13</code>" in versions.group(1)
@@ -264,7 +265,7 @@ def test_a_model_with_versions_lists_each_with_its_own_lifecycle(catalog: Catalo
 
 def get_page_without_versions(catalog: Catalog) -> str:
     context = views.model_page(catalog, "DBRX Instruct", {})
-    return render("model.html", request_path="/", **context)
+    return render("model.html", root="", request_path="/", **context)
 
 
 def test_an_endpoint_name_finds_the_model_page(app: FastAPI) -> None:
@@ -359,6 +360,44 @@ def test_the_calendar_narrows_to_a_provider(app: FastAPI, catalog: Catalog) -> N
     calendar = Calendar.from_ical(get(app, "/v1/deprecations.ics?provider=anthropic").content)
     providers = {str(e["CATEGORIES"].cats[0]) for e in calendar.walk("VEVENT")}
     assert providers == {"anthropic"}
+
+
+def test_the_calendar_narrows_to_a_window(app: FastAPI, catalog: Catalog) -> None:
+    every = Calendar.from_ical(get(app, "/v1/deprecations.ics?as_of=2025-01-01").content)
+    window = "/v1/deprecations.ics?as_of=2025-01-01&within_days=30"
+    near = Calendar.from_ical(get(app, window).content)
+    days = [e.decoded("DTSTART") for e in near.walk("VEVENT")]
+    assert days and max(days) <= dt.date(2025, 2, 1)
+    assert len(days) < len(list(every.walk("VEVENT")))
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("as_of=someday", "as_of"),
+        ("within_days=soon", "within_days"),
+        ("within_days=99999999", "within_days"),
+        ("provider=no-such-cloud", "provider"),
+    ],
+)
+def test_a_calendar_error_is_the_api_json_error_naming_the_parameter(
+    app: FastAPI, query: str, parameter: str
+) -> None:
+    response = get(app, f"/v1/deprecations.ics?{query}")
+    assert 400 <= response.status_code < 500
+    assert error_of(response)["parameter"] == parameter
+
+
+def test_a_calendar_bug_is_a_json_500_without_a_traceback(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(retirements, "retirements", broken)
+    response = get(app, "/v1/deprecations.ics")
+    assert response.status_code == 500 and error_of(response)["parameter"] is None
+    assert "secret internals" not in response.text
 
 
 def test_the_atom_feed_has_the_current_revision(app: FastAPI, catalog: Catalog) -> None:

@@ -39,6 +39,7 @@ class Answerer:
         self.front = settings.front_cache
         self.gzip_minimum_bytes = settings.gzip_minimum_bytes
         self.cache_control = f"public, max-age={settings.cache_max_age}"
+        self.front_answers = 0  # requests the front door answered before routing (/metrics)
 
     def answer(
         self, request: Request, key: tuple[Hashable, ...], build: Callable[[Catalog], BaseModel]

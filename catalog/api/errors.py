@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from catalog.api.paths import link_root
 from catalog.api.schemas import ErrorBody, ErrorDetail
 from catalog.errors import CatalogError
 
@@ -102,7 +103,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     status = error.status_code
     if status == 404:
-        message = f"no such endpoint: {request.url.path}; see /docs"
+        message = f"no such endpoint: {request.url.path}; see {link_root(request.scope)}/docs"
     elif status == 405:
         allowed = (error.headers or {}).get("Allow") or (error.headers or {}).get("allow")
         message = f"{request.method} is not allowed on {request.url.path}" + (

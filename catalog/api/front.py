@@ -11,6 +11,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from catalog.api.answer import Answerer, matches
+from catalog.api.paths import route_path
 from catalog.errors import CatalogError
 
 
@@ -24,7 +25,7 @@ class CachedFront:
         if (
             scope["type"] != "http"
             or scope["method"] != "GET"
-            or not scope["path"].startswith("/v1/")
+            or not route_path(scope).startswith("/v1/")
         ):
             await self.app(scope, receive, send)
             return
@@ -36,6 +37,7 @@ class CachedFront:
             await self.app(scope, receive, send)
             return
         cached, revision = found
+        self.answerer.front_answers += 1  # one event loop per worker: no lock needed
         if_none_match = accept_encoding = None
         for name, value in scope["headers"]:
             if name == b"if-none-match":

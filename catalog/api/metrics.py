@@ -22,6 +22,7 @@ from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
+from catalog.api.answer import Answerer
 from catalog.library import Catalog
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -69,10 +70,27 @@ class CatalogCollector(Collector):
         yield from (revision, age, stale, failures)
 
 
+class FrontCollector(Collector):
+    """How many requests the front door answered from cached bytes, before routing."""
+
+    def __init__(self, answerer: Answerer) -> None:
+        self.answerer = answerer
+
+    def collect(self) -> Iterator[Metric]:
+        labels = ["pid"] if os.environ.get(MULTIPROCESS_VARIABLE) else []
+        answers = CounterMetricFamily(
+            "model_catalog_front_answers",
+            "GET requests answered from the response cache before routing.",
+            labels=labels,
+        )
+        answers.add_metric([str(os.getpid())] if labels else [], self.answerer.front_answers)
+        yield answers
+
+
 class Metrics:
     """The app's metrics: requests by route, method and status, and their latency."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, answerer: Answerer) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "model_catalog_http_requests",
@@ -87,8 +105,9 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
-        self.catalog_collector = CatalogCollector(catalog)
-        self.registry.register(self.catalog_collector)
+        self.collectors = (CatalogCollector(catalog), FrontCollector(answerer))
+        for collector in self.collectors:
+            self.registry.register(collector)
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route, method, str(status)).inc()
@@ -102,7 +121,8 @@ class Metrics:
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
-        registry.register(self.catalog_collector)
+        for collector in self.collectors:
+            registry.register(collector)
         return generate_latest(registry)
 
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog.api.metrics import Metrics, metrics_endpoint
+from catalog.api.paths import route_path
 from catalog.library import Catalog
 from catalog.logs import request_id
 from catalog.settings import ACCESS_LOG_VARIABLE
@@ -49,7 +50,7 @@ class Observe:
         rid = _incoming_id(scope) or uuid.uuid4().hex
         token = request_id.set(rid)
         status = 500
-        data = scope["path"] not in OPERATIONAL  # the API and the pages answer from data
+        data = route_path(scope) not in OPERATIONAL  # the API and the pages answer from data
 
         async def sending(message: Message) -> None:
             nonlocal status
@@ -111,7 +112,7 @@ def _incoming_id(scope: Scope) -> str | None:
 
 def install_operations(app: FastAPI, catalog: Catalog) -> None:
     """`/metrics`, and the middleware above as the outermost layer (call it last)."""
-    metrics = app.state.metrics = Metrics(catalog)
+    metrics = app.state.metrics = Metrics(catalog, app.state.answerer)
     app.add_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     app.add_middleware(
         Observe,

@@ -11,7 +11,9 @@ from catalog.settings import (
     CORS_ORIGINS_VARIABLE,
     FRONT_CACHE_VARIABLE,
     MAX_BODY_VARIABLE,
+    PUBLIC_URL_VARIABLE,
     RELOAD_SECONDS_VARIABLE,
+    parse_public_url,
 )
 
 Number = TypeVar("Number", int, float)
@@ -31,6 +33,8 @@ class ApiSettings:
     cache_max_age: int = 60  # seconds a client or proxy may reuse an answer unasked
     gzip_minimum_bytes: int = 1_024
     database_url: str | None = None  # None: MODEL_CATALOG_DATABASE_URL or the embedded default
+    # where the feeds' absolute links point; None: each request's own scheme, Host and root path
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ApiSettings:
@@ -39,6 +43,11 @@ class ApiSettings:
         origins = tuple(
             o.strip() for o in env.get(CORS_ORIGINS_VARIABLE, "").split(",") if o.strip()
         )
+        public = env.get(PUBLIC_URL_VARIABLE, "").strip()
+        try:
+            public_url = parse_public_url(public) if public else None
+        except ValueError as error:
+            raise ValueError(f"{PUBLIC_URL_VARIABLE}: {error}") from None
         return cls(
             cors_origins=origins,
             reload_seconds=_number(env, RELOAD_SECONDS_VARIABLE, cls.reload_seconds, float),
@@ -47,6 +56,7 @@ class ApiSettings:
                 env, CACHE_ENTRIES_VARIABLE, cls.cache_entries, int, allow_zero=True
             ),
             front_cache=env.get(FRONT_CACHE_VARIABLE, "1").strip() not in ("0", "false", "no"),
+            public_url=public_url,
         )
 
 

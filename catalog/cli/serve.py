@@ -45,6 +45,16 @@ def serve(
             "--root-path", help="The path prefix a reverse proxy serves the API under (/catalog)."
         ),
     ] = "",
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            envvar="MODEL_CATALOG_PUBLIC_URL",
+            show_envvar=True,
+            help="The URL people reach the app at (https://example.com/catalog), for the "
+            "feeds' absolute links; default: each request's own scheme, Host and root path.",
+        ),
+    ] = None,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -72,8 +82,15 @@ def serve(
             f"--log-format must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}",
             field="log_format",
         )
+    _check_root_path(root_path)
+    if public_url is not None:
+        public_url = _checked_public_url(public_url, root_path)
     from catalog.library import Catalog
-    from catalog.settings import DATABASE_URL_VARIABLE, RELOAD_SECONDS_VARIABLE
+    from catalog.settings import (
+        DATABASE_URL_VARIABLE,
+        PUBLIC_URL_VARIABLE,
+        RELOAD_SECONDS_VARIABLE,
+    )
 
     # Set the catalog up (the embedded one seeds itself) and fail here, in one line, rather
     # than in every worker.
@@ -82,6 +99,8 @@ def serve(
     if database_url:
         os.environ[DATABASE_URL_VARIABLE] = database_url
     os.environ[RELOAD_SECONDS_VARIABLE] = str(reload_seconds)
+    if public_url is not None:
+        os.environ[PUBLIC_URL_VARIABLE] = public_url
     # The app writes the access log (with request ids); uvicorn's own is off.
     os.environ[ACCESS_LOG_VARIABLE] = "1" if access_log else "0"
 
@@ -110,3 +129,32 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,  # None: uvicorn's default, 127.0.0.1 only
         timeout_graceful_shutdown=graceful_timeout,
     )
+
+
+def _check_root_path(root_path: str) -> None:
+    """`/catalog`, or nothing: uvicorn puts it in front of every request's path."""
+    if root_path and not root_path.startswith("/"):
+        raise InvalidArgument(
+            f"--root-path must start with / (/catalog), not {root_path!r}", field="root_path"
+        )
+
+
+def _checked_public_url(public_url: str, root_path: str) -> str:
+    """The public URL, whose path must be the root path: the pages link under the one, the
+    feeds under the other."""
+    from urllib.parse import urlsplit
+
+    from catalog.settings import parse_public_url
+
+    try:
+        checked = parse_public_url(public_url)
+    except ValueError as error:
+        raise InvalidArgument(f"--public-url: {error}", field="public_url") from None
+    path = urlsplit(checked).path
+    if path != root_path.rstrip("/"):
+        raise InvalidArgument(
+            f"--public-url's path ({path or 'none'}) must be the --root-path "
+            f"({root_path or 'none'}): the proxy serves the app under one prefix",
+            field="public_url",
+        )
+    return checked

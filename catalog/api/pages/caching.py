@@ -1,4 +1,5 @@
-"""ETags for pages: from the catalog revision, the day, the request and the page code.
+"""ETags for pages: from the catalog revision, the day, the request, where its links point
+and the page code.
 
 The tag is known before rendering, so a revalidation that matches costs no rendering.
 """
@@ -15,14 +16,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from catalog.api.answer import REVISION_HEADER
+from catalog.api.pages.origin import Links
 from catalog.api.pages.render import static_version
+from catalog.api.paths import route_path
 
 CACHE_CONTROL = "public, max-age=60"
 
 
-def page_etag(request: Request, revision: int, today: dt.date) -> str:
+def page_etag(request: Request, revision: int, today: dt.date, links: Links) -> str:
+    """Two requests share a tag only if their pages are the same bytes: same links too."""
     query = "&".join(sorted(request.url.query.split("&"))) if request.url.query else ""
-    key = f"{revision}|{today.isoformat()}|{request.url.path}?{query}|{static_version()}"
+    path = route_path(request.scope)
+    key = f"{revision}|{today.isoformat()}|{links.base}|{path}?{query}|{static_version()}"
     return f'"r{revision}-' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
 
 
@@ -35,17 +40,20 @@ def matches(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def not_modified(etag: str, revision: int) -> Response:
-    return Response(status_code=304, headers=_headers(etag, revision))
+def not_modified(etag: str, revision: int, links: Links) -> Response:
+    return Response(status_code=304, headers=_headers(etag, revision, links))
 
 
-def cached(response: Response, etag: str, revision: int) -> Response:
-    response.headers.update(_headers(etag, revision))
+def cached(response: Response, etag: str, revision: int, links: Links) -> Response:
+    response.headers.update(_headers(etag, revision, links))
     return response
 
 
-def _headers(etag: str, revision: int) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": CACHE_CONTROL, REVISION_HEADER: str(revision)}
+def _headers(etag: str, revision: int, links: Links) -> dict[str, str]:
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, REVISION_HEADER: str(revision)}
+    if links.vary:  # a shared cache must not hand one Host's links to another
+        headers["Vary"] = links.vary
+    return headers
 
 
 class PageCache:

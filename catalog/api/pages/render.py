@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from catalog.api.pages.badges import Badge, badge_for
 from catalog.schemas import OfferingInfo, Resolution
@@ -54,6 +55,22 @@ def query_url(path: str, params: dict[str, Any]) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+@pass_context
+def _rooted_model_url(context: Context, name: str) -> str:
+    """`model_url` under the root path the page is served at (a proxy's prefix)."""
+    return str(context["root"]) + model_url(name)
+
+
+@pass_context
+def _rooted_model_link(context: Context, name: str, as_of: str | None = None) -> str:
+    return str(context["root"]) + model_link(name, as_of)
+
+
+@pass_context
+def _rooted_query_url(context: Context, path: str, params: dict[str, Any]) -> str:
+    return str(context["root"]) + query_url(path, params)
+
+
 def badge_of(offering: OfferingInfo) -> Badge:
     return badge_for(offering.lifecycle)
 
@@ -85,12 +102,12 @@ def environment() -> Environment:
     env.filters.update(
         mode=mode_label,
         meaning=meaning_label,
-        model_url=model_url,
-        model_link=model_link,
+        model_url=_rooted_model_url,  # in templates every link starts with the root path
+        model_link=_rooted_model_link,
         long_date=long_date,
     )
     env.globals.update(
-        query_url=query_url,
+        query_url=_rooted_query_url,
         badge_of=badge_of,
         badge_life=badge_for,
         resolution_badge=resolution_badge,
@@ -111,5 +128,6 @@ def static_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, *, root: str, **context: Any) -> str:
+    """`root`: the path prefix every link starts with ("" unless served under a root path)."""
+    return environment().get_template(template).render(root=root, **context)

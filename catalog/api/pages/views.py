@@ -30,7 +30,8 @@ def _text(params: Params, name: str) -> str | None:
     return value or None
 
 
-def _days(params: Params, name: str, default: int, most: int = 3650) -> int:
+def day_count(params: Params, name: str, default: int, most: int = 3650) -> int:
+    """A window in days from the URL, 0 to `most`; anything else names the parameter."""
     value = _text(params, name)
     if value is None:
         return default
@@ -171,8 +172,8 @@ def deprecations_page(catalog: Catalog, params: Params) -> dict[str, Any]:
     """Retirements from `past_days` before `as_of` to `within_days` after, by provider."""
     as_of = arguments.parse_date(_text(params, "as_of"))
     provider = _text(params, "provider")
-    within = _days(params, "within_days", 180)
-    past = _days(params, "past_days", 365)
+    within = day_count(params, "within_days", 180)
+    past = day_count(params, "past_days", 365)
     start, end = as_of - dt.timedelta(days=past), as_of + dt.timedelta(days=within)
     found = retirements.retirements(catalog, as_of=as_of, provider=provider, within_days=within)
     shown = retirements.since(found, start)
