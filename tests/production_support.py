@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -298,3 +302,86 @@ class PrefixProxy:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(5)
+
+
+POSTGRES_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+
+
+def _private_postgres_problem() -> str | None:
+    if not POSTGRES_BIN or not (POSTGRES_BIN[-1] / "initdb").exists():
+        return "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+    if os.geteuid() != 0 or shutil.which("runuser") is None:
+        return "a private PostgreSQL server needs root and runuser (initdb refuses root itself)"
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return "no postgres user to run a private PostgreSQL server as"
+    return None
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own (initdb in a temporary directory, a free port),
+    which the test may really stop, start again, or freeze with SIGSTOP: the shared server
+    on 5432 is never touched."""
+
+    def __init__(self) -> None:
+        problem = _private_postgres_problem()
+        if problem is not None:
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(f"{problem} (CI must run the fault tests)")
+            pytest.skip(problem)
+        self.bin = POSTGRES_BIN[-1]
+        self.directory = Path(tempfile.mkdtemp(prefix="mc-private-pg-"))
+        shutil.chown(self.directory, "postgres")
+        self.data = self.directory / "data"
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        self._as_postgres("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+        self.start()
+
+    def _as_postgres(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(self.bin / tool), *args],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.directory / "server.log")
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        """A real fast shutdown: every client is told, every connection closed."""
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def _processes(self) -> list[int]:
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:  # the parent's pid, after the state
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    def freeze(self) -> None:
+        """SIGSTOP the server and its backends: connections stay open, nothing answers."""
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
+
+    def close(self) -> None:
+        try:
+            self.thaw()
+            self.stop()
+        except (OSError, subprocess.SubprocessError):
+            pass
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)

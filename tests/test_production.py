@@ -16,7 +16,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from production_support import CLI, Load, Outcome, TcpProxy, environment, server
+from production_support import (
+    CLI,
+    Load,
+    Outcome,
+    PrivatePostgres,
+    TcpProxy,
+    environment,
+    server,
+)
 from sqlalchemy.engine import make_url
 
 from catalog.store.resources import seed_path
@@ -139,65 +147,91 @@ def test_postgresql_cut_off_under_load_serves_the_last_snapshot_then_recovers(
         assert not any(b"Traceback" in o.body for o in outcomes)
 
 
-def test_a_frozen_postgresql_never_stalls_the_api(tmp_path: Path) -> None:
-    """The database hangs without closing its connections (a stopped server process, a stuck
-    pooler): every data request, /v1/meta and the feed answer from the snapshot at once and
-    say they are stale; a storm of /readyz probes answers 503 within its bound and never
-    takes the worker threads; the client-side deadline then drops the silent connections,
-    and once the database answers again everything recovers without a restart."""
-    for url in new_database_url("postgresql", tmp_path):
+def test_postgresql_stopped_under_load_serves_the_last_snapshot_then_recovers() -> None:
+    """A real PostgreSQL server of the test's own, stopped (`pg_ctl stop -m fast`) and
+    started again under load: the worker answers from its snapshot, says it is stale, /readyz
+    turns 503 and back, and nothing is restarted."""
+    database = PrivatePostgres()
+    try:
+        env = environment(MODEL_CATALOG_CONNECT_TIMEOUT="2")
+        prepared(database.url, env)
+        options = ("--database-url", database.url, "--reload-seconds", "0.5")
+        with server(*options, env=env) as api:
+            paths = [*PATHS, "/v1/meta", "/feeds/changes.atom", "/healthz"]
+            with Load([f"{api.base}{p}" for p in paths], threads=3, timeout=10) as load:
+                time.sleep(0.5)
+                database.stop()
+                stopped_at = time.monotonic()
+                _wait_status(f"{api.base}/readyz", 503, timeout=10)
+                stale = load.wait_for(_is_stale, timeout=10)
+                assert stale.status == 200 and stale.at >= stopped_at - 1
+                time.sleep(2.0)  # a while without the database, still under load
+                database.start()
+                started_at = time.monotonic()
+                _wait_status(f"{api.base}/readyz", 200, timeout=15)
+                load.wait_for(lambda o, since=started_at: _is_fresh(o, since), timeout=10)
+            outcomes = load.since(0)
+    finally:
+        database.close()
+    assert outcomes
+    assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
+    assert max(o.seconds for o in outcomes) < 5.0, "a request hung while the database was down"
+    assert not any(b"Traceback" in o.body for o in outcomes)
+
+
+def test_a_frozen_postgresql_never_stalls_the_api() -> None:
+    """The test's own PostgreSQL server and its backends SIGSTOPped under load: connections
+    stay open and nothing answers, so the server's statement timeout can never fire. Every
+    data request, /v1/meta and the feed answer from the snapshot at once and say they are
+    stale; a storm of /readyz probes answers 503 within its bound and never takes the
+    worker threads; the client-side deadline drops the silent connections; and once the
+    server runs again everything recovers without a restart."""
+    database = PrivatePostgres()
+    try:
         env = environment(MODEL_CATALOG_STATEMENT_TIMEOUT="1", MODEL_CATALOG_CONNECT_TIMEOUT="1")
-        prepared(url, env)
-        target = make_url(url)
-        proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
-        proxy.start()
-        proxied = target.set(host="127.0.0.1", port=proxy.port).render_as_string(
-            hide_password=False
-        )
+        prepared(database.url, env)
         paths = [*PATHS, "/v1/meta", "/feeds/changes.atom", "/healthz"]
-        try:
-            options = ("--database-url", proxied, "--reload-seconds", "0.5")
-            with server(*options, env=env) as api:
-                base = api.base
-                for path in paths:  # every answer computed once before the freeze
-                    assert httpx.get(f"{base}{path}", timeout=5).status_code == 200
-                with Load([f"{base}{p}" for p in paths], threads=3, timeout=10) as load:
-                    proxy.freeze()
-                    frozen_at = time.monotonic()
-                    probes = _concurrently(f"{base}/readyz", count=60, timeout=10)
-                    assert {status for status, _ in probes} == {503}, probes[:3]
-                    assert max(seconds for _, seconds in probes) < 5.0, "a probe hung"
-                    stale = load.wait_for(
-                        lambda o: (
-                            o.headers is not None and o.headers.get("x-catalog-stale") == "true"
-                        ),
-                        timeout=15,
-                    )
-                    assert stale.status == 200
-                    time.sleep(8)  # past the deadline (1 s + 5 s): the connections are cut
-                    failures = _metric(f"{base}/metrics", "model_catalog_reload_failures")
-                    assert failures >= 1, failures
-                    proxy.thaw()
-                    thawed_at = time.monotonic()
-                    _wait_status(f"{base}/readyz", 200, timeout=15)
-                    fresh = load.wait_for(
-                        lambda o, since=thawed_at: (
-                            o.at > since
-                            and o.status == 200
-                            and o.headers is not None
-                            and "x-catalog-stale" not in o.headers
-                            and o.url.endswith(DBRX)
-                        ),
-                        timeout=10,
-                    )
-                    assert fresh.status == 200
-                outcomes = load.since(frozen_at)
-        finally:
-            proxy.close()
-        assert outcomes
-        assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
-        assert max(o.seconds for o in outcomes) < 2.0, "a request waited on the frozen database"
-        assert not any(b"Traceback" in o.body for o in outcomes)
+        options = ("--database-url", database.url, "--reload-seconds", "0.5")
+        with server(*options, env=env) as api:
+            base = api.base
+            for path in paths:  # every answer computed once before the freeze
+                assert httpx.get(f"{base}{path}", timeout=5).status_code == 200
+            with Load([f"{base}{p}" for p in paths], threads=3, timeout=10) as load:
+                database.freeze()
+                frozen_at = time.monotonic()
+                probes = _concurrently(f"{base}/readyz", count=60, timeout=10)
+                assert {status for status, _ in probes} == {503}, probes[:3]
+                assert max(seconds for _, seconds in probes) < 5.0, "a probe hung"
+                assert load.wait_for(_is_stale, timeout=15).status == 200
+                time.sleep(8)  # past the deadline (1 s + 5 s): the connections are cut
+                failures = _metric(f"{base}/metrics", "model_catalog_reload_failures")
+                assert failures >= 1, failures
+                database.thaw()
+                thawed_at = time.monotonic()
+                _wait_status(f"{base}/readyz", 200, timeout=15)
+                load.wait_for(lambda o, since=thawed_at: _is_fresh(o, since), timeout=10)
+            outcomes = load.since(frozen_at)
+    finally:
+        database.close()
+    assert outcomes
+    assert all(o.status == 200 for o in outcomes), [o for o in outcomes if o.status != 200][:3]
+    assert max(o.seconds for o in outcomes) < 2.0, "a request waited on the frozen database"
+    assert not any(b"Traceback" in o.body for o in outcomes)
+
+
+def _is_stale(outcome: Outcome) -> bool:
+    return outcome.headers is not None and outcome.headers.get("x-catalog-stale") == "true"
+
+
+def _is_fresh(outcome: Outcome, since: float) -> bool:
+    """A data answer sent after `since` that is not stale."""
+    return (
+        outcome.at > since
+        and outcome.status == 200
+        and outcome.headers is not None
+        and "x-catalog-stale" not in outcome.headers
+        and outcome.url.endswith(DBRX)
+    )
 
 
 def _concurrently(url: str, count: int, timeout: float) -> list[tuple[int | None, float]]:
