@@ -3,8 +3,10 @@ shape, fresh revisions without a restart, offline docs, an OpenAPI document with
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -224,6 +226,44 @@ def test_a_streamed_body_over_the_size_limit_is_413(catalog: Catalog) -> None:
     response = api.post("/v1/resolve", content=chunks())
     assert response.status_code == 413
     assert "200 bytes" in error_of(response)["message"]
+
+
+def test_a_body_that_stalls_is_408_in_the_one_error_shape(catalog: Catalog) -> None:
+    api = make_api(catalog, body_timeout_seconds=0.3)
+
+    async def stalls() -> AsyncIterator[bytes]:  # part of a body, then nothing
+        yield b'{"models": ['
+        await asyncio.sleep(30)
+        yield b'"gpt-4o"]}'
+
+    started = time.monotonic()
+    response = api.post("/v1/resolve", content=stalls())
+    assert time.monotonic() - started < 5
+    assert response.status_code == 408
+    assert response.headers["connection"] == "close"
+    error = error_of(response)
+    assert error["parameter"] == "body" and "0.3 seconds" in error["message"]
+
+
+def test_a_body_that_arrives_within_the_deadline_is_answered(catalog: Catalog) -> None:
+    api = make_api(catalog, body_timeout_seconds=2)
+
+    async def slowly() -> AsyncIterator[bytes]:
+        yield b'{"models": ['
+        await asyncio.sleep(0.3)
+        yield b'"gpt-4o"]}'
+
+    json_type = {"Content-Type": "application/json"}
+    response = api.post("/v1/resolve", content=slowly(), headers=json_type)
+    assert response.status_code == 200, response.text
+
+
+def test_the_body_deadline_comes_from_the_environment() -> None:
+    assert ApiSettings.from_env({}).body_timeout_seconds == 10.0
+    settings = ApiSettings.from_env({"MODEL_CATALOG_BODY_TIMEOUT": "2.5"})
+    assert settings.body_timeout_seconds == 2.5
+    with pytest.raises(ValueError, match="MODEL_CATALOG_BODY_TIMEOUT"):
+        ApiSettings.from_env({"MODEL_CATALOG_BODY_TIMEOUT": "0"})
 
 
 # -- one error shape, no writes ------------------------------------------------------------------

@@ -6,10 +6,11 @@ reached PostgreSQL would be a server error)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
@@ -169,41 +170,121 @@ def test_many_and_huge_headers_in_process(api: Api) -> None:
 
 # -- against a real server: what the HTTP parser itself does with abuse ----------------------
 
+BODY_SECONDS = 2.0  # MODEL_CATALOG_BODY_TIMEOUT for the real server: a short wait for a body
 
-def _raw(port: int, data: bytes, timeout: float = LIMIT_SECONDS) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+
+@dataclass
+class Reply:
+    data: bytes
+    closed: bool  # the server closed the connection (else it went quiet after answering)
+
+
+def _exchange(port: int, data: bytes, bound: float = LIMIT_SECONDS) -> Reply:
+    """Send `data`; the reply, once the server has answered (a status line) or closed.
+
+    Neither within `bound` seconds is a hang, and fails the test. After a status line, the
+    rest of the answer is read until the server closes or goes quiet (keep-alive).
+    """
+    deadline = time.monotonic() + bound
+    reply = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=bound) as connection:
         with contextlib.suppress(OSError):  # it may close on us mid-send: an answer too
             connection.sendall(data)
-        reply = b""
-        try:
-            while chunk := connection.recv(65536):
-                reply += chunk
-        except (TimeoutError, ConnectionResetError):
-            pass
-    return reply
+        while (left := deadline - time.monotonic()) > 0:
+            connection.settimeout(min(left, 0.5) if _status_line(reply) else left)
+            try:
+                chunk = connection.recv(65536)
+            except TimeoutError:
+                break
+            except ConnectionResetError:
+                return Reply(reply, closed=True)
+            if not chunk:
+                return Reply(reply, closed=True)
+            reply += chunk
+    if not _status_line(reply):
+        pytest.fail(f"no answer and no close within {bound:g} s after {data[:60]!r}")
+    return Reply(reply, closed=False)
 
 
-def test_a_real_server_refuses_abuse_without_a_500_or_a_hang(tmp_path: Path) -> None:
-    env = environment(XDG_DATA_HOME=str(tmp_path / "home"))
+def _status_line(reply: bytes) -> bool:
+    return reply.startswith(b"HTTP/1.") and b"\r\n" in reply
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A `serve` process on the embedded catalog, with a short body deadline; its port."""
+    env = environment(
+        XDG_DATA_HOME=str(tmp_path_factory.mktemp("home")),
+        MODEL_CATALOG_BODY_TIMEOUT=str(BODY_SECONDS),
+    )
     with server(env=env) as api:
-        port = int(api.base.rsplit(":", 1)[1])
-        abuse = [
-            b"GET /v1/models/" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-            b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"v" * 200_000 + b"\r\n\r\n",
-            b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
-            + b"".join(b"X-H%d: v\r\n" % i for i in range(5_000))
-            + b"\r\n",
-            b"GET /v1/models/\xff\xfe\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
-            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,  # a TLS hello
-            b"POST /v1/resolve HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
-            b"POST /v1/resolve HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-            b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcde",
-        ]
-        for data in abuse:
-            started = time.monotonic()
-            reply = _raw(port, data)
-            assert time.monotonic() - started < LIMIT_SECONDS + 1
-            assert not reply.startswith(b"HTTP/1.1 5"), reply[:200]
-            assert b"Traceback" not in reply
-        # and it still answers afterwards
-        assert httpx.get(f"{api.base}/v1/models/gpt-4o", timeout=10).status_code == 200
+        yield int(api.base.rsplit(":", 1)[1])
+
+
+ABUSE = [
+    b"GET /v1/models/" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"v" * 200_000 + b"\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+    + b"".join(b"X-H%d: v\r\n" % i for i in range(5_000))
+    + b"\r\n",
+    b"GET /v1/models/\xff\xfe\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,  # a TLS hello
+    b"POST /v1/resolve HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
+    b"POST /v1/resolve HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcde",
+]
+
+
+@pytest.mark.parametrize("data", ABUSE, ids=range(len(ABUSE)))
+def test_a_real_server_answers_abuse_without_a_500_or_a_hang(real_server: int, data: bytes) -> None:
+    reply = _exchange(real_server, data).data
+    assert not reply.startswith(b"HTTP/1.1 5"), reply[:200]
+    assert b"Traceback" not in reply
+    # and it still answers afterwards
+    base = f"http://127.0.0.1:{real_server}"
+    assert httpx.get(f"{base}/v1/models/gpt-4o", timeout=10).status_code == 200
+
+
+def test_a_body_that_does_not_arrive_in_time_is_408_and_the_connection_closes(
+    real_server: int,
+) -> None:
+    half_sent = (
+        b"POST /v1/resolve HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n" + b'{"models":'
+    )
+    started = time.monotonic()
+    answer = _exchange(real_server, half_sent, bound=BODY_SECONDS + LIMIT_SECONDS)
+    took = time.monotonic() - started
+    reply = answer.data
+    assert answer.closed, "the connection stayed open after the 408"
+    assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
+    assert took >= BODY_SECONDS - 0.5, f"refused after {took:.1f} s, before the deadline"
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert b"connection: close" in head.lower()
+    error = json.loads(body)["error"]
+    assert error["status"] == 408 and error["parameter"] == "body", error
+    assert "2 seconds" in error["message"]
+
+
+def test_a_body_sent_slowly_within_the_deadline_is_answered(real_server: int) -> None:
+    body = b'{"models": ["gpt-4o"]}'
+    head = (
+        b"POST /v1/resolve HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body)
+    )
+    with socket.create_connection(("127.0.0.1", real_server), timeout=LIMIT_SECONDS) as sock:
+        sock.sendall(head + body[:5])
+        time.sleep(BODY_SECONDS / 2)
+        sock.sendall(body[5:])
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200 "), reply[:200]
+
+
+def test_the_probe_fails_when_a_server_never_answers() -> None:
+    """The control: a listener that accepts and says nothing must fail `_exchange`."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        with pytest.raises(pytest.fail.Exception, match="no answer and no close"):
+            _exchange(port, ABUSE[5], bound=1.0)

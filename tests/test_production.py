@@ -5,6 +5,7 @@ the shared server is never stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -403,6 +404,43 @@ def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Path) -> None:
         assert b'"status"' in reply and b"Traceback" not in reply
         # uvicorn drains, then ends by the signal it got (exit status -SIGTERM), or 0
         assert api.process.wait(timeout=15) in (0, -signal.SIGTERM)
+
+
+def test_sigterm_cuts_a_stalled_request_off_after_the_graceful_timeout(tmp_path: Path) -> None:
+    # the body deadline is set far off, so that only the graceful timeout can end the request
+    env = environment(XDG_DATA_HOME=str(tmp_path / "home"), MODEL_CATALOG_BODY_TIMEOUT="300")
+    with server("--graceful-timeout", "2", env=env) as api:
+        port = int(api.base.rsplit(":", 1)[1])
+        head = (
+            b"POST /v1/resolve HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            connection.sendall(head + b'{"models": [')  # and nothing more, ever
+            time.sleep(0.3)
+            stopped = time.monotonic()
+            os.kill(api.process.pid, signal.SIGTERM)
+            try:
+                code = api.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pytest.fail("a stalled client kept a SIGTERMed server alive past 20 s")
+            took = time.monotonic() - stopped
+            with contextlib.suppress(ConnectionResetError):
+                connection.recv(65536)  # an answer or a close: either way, not held open
+        assert code in (0, -signal.SIGTERM)
+        assert 1.5 <= took < 8, f"exited {took:.1f} s after SIGTERM, with --graceful-timeout 2"
+
+
+def test_the_graceful_timeout_is_finite_by_default_and_matches_the_dockerfile() -> None:
+    from typer.main import get_command
+
+    from catalog.cli.app import app
+
+    serve = get_command(app).commands["serve"]  # type: ignore[attr-defined]
+    (option,) = [p for p in serve.params if p.name == "graceful_timeout"]
+    assert option.default == 30
+    dockerfile = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
+    assert '"--graceful-timeout", "30"' in dockerfile
 
 
 def test_metrics_sum_over_workers_with_a_multiprocess_directory(tmp_path: Path) -> None:

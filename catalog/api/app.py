@@ -70,7 +70,11 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
     app.include_router(pages_router)  # the HTML pages and feeds (issue 11)
     if settings.front_cache and settings.cache_entries > 0:
         app.add_middleware(CachedFront, answerer=app.state.answerer)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        body_seconds=settings.body_timeout_seconds,
+    )
     app.add_middleware(
         GZipMiddleware, minimum_size=settings.gzip_minimum_bytes, compresslevel=GZIP_LEVEL
     )

@@ -34,6 +34,12 @@ NOT_FOUND_RESPONSE: dict[int | str, dict[str, Any]] = {
 TOO_LARGE_RESPONSE: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Too many names, or a body over the size limit."}
 }
+SLOW_BODY_RESPONSE: dict[int | str, dict[str, Any]] = {
+    408: {
+        "model": ErrorBody,
+        "description": "The body did not arrive in time; the connection closes.",
+    }
+}
 
 
 class PayloadTooLarge(CatalogError):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from catalog.settings import (
+    BODY_TIMEOUT_VARIABLE,
     CACHE_ENTRIES_VARIABLE,
     CORS_ORIGINS_VARIABLE,
     FRONT_CACHE_VARIABLE,
@@ -26,6 +27,7 @@ class ApiSettings:
     cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are named
     reload_seconds: float = 2.0  # how often each worker rechecks the catalog's revision
     max_body_bytes: int = 1_048_576  # a bigger request body is refused with 413
+    body_timeout_seconds: float = 10.0  # a body not in by then is refused with 408
     max_batch: int = 1_000  # names in one POST /v1/resolve
     cache_entries: int = 4_096  # response bodies kept per worker (bounded LRU); 0: none
     cache_bytes: int = 64 * 1024 * 1024  # and at most this many body bytes per worker
@@ -52,6 +54,9 @@ class ApiSettings:
             cors_origins=origins,
             reload_seconds=_number(env, RELOAD_SECONDS_VARIABLE, cls.reload_seconds, float),
             max_body_bytes=_number(env, MAX_BODY_VARIABLE, cls.max_body_bytes, int),
+            body_timeout_seconds=_number(
+                env, BODY_TIMEOUT_VARIABLE, cls.body_timeout_seconds, float
+            ),
             cache_entries=_number(
                 env, CACHE_ENTRIES_VARIABLE, cls.cache_entries, int, allow_zero=True
             ),

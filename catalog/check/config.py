@@ -38,14 +38,26 @@ class ProjectConfig:
 def find_pyproject(paths: Sequence[str], start: Path | None = None) -> Path | None:
     """The nearest pyproject.toml above the first path checked (or the working directory)."""
     first = next((p for p in paths if p != "-"), None)
-    here = (Path(first) if first else (start or Path.cwd())).resolve()
-    if here.is_file():
+    given = Path(first) if first else (start or Path.cwd())
+    try:
+        here = given.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the walk names it and why
+        here = given.absolute()
+    if _is_file(here):
         here = here.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if _is_file(candidate):
             return candidate
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """False for a path that cannot be examined: the walk names it and why, not this search."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def load_config(path: Path | None) -> ProjectConfig:

@@ -17,7 +17,7 @@ from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
 from catalog.check.forms import catalog_form
 from catalog.check.matcher import Matcher, Token, identifiers_of
-from catalog.check.walk import Selection, is_binary, iter_files
+from catalog.check.walk import Selection, Unreadable, is_binary, iter_files
 from catalog.core.names import name_key
 from catalog.errors import InvalidArgument
 from catalog.schemas import CheckFinding, CheckReport, FileFix
@@ -78,19 +78,19 @@ def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
 
 
 def list_files(paths: Sequence[str], selection: Selection) -> list[tuple[str, Path | None]]:
-    """Every file the check reads; a path that does not exist is the caller's error."""
+    """Every file the check reads; a named path that cannot be examined is the caller's error."""
     try:
         return list(iter_files(paths, selection))
-    except FileNotFoundError as error:
-        raise InvalidArgument(f"no such file or directory: {error}", field="paths") from None
+    except Unreadable as error:
+        raise InvalidArgument(str(error), field="paths") from None
 
 
 def has_files(paths: Sequence[str], selection: Selection) -> bool:
     """Whether there is anything to read at all, found without walking the whole tree."""
     try:
         return next(iter_files(paths, selection), None) is not None
-    except FileNotFoundError as error:
-        raise InvalidArgument(f"no such file or directory: {error}", field="paths") from None
+    except Unreadable as error:
+        raise InvalidArgument(str(error), field="paths") from None
 
 
 def run(
@@ -99,7 +99,7 @@ def run(
     snapshot: Callable[[], Snapshot],
     *,
     on_progress: Callable[[int, int], None] | None = None,
-    read_stdin: Callable[[], bytes] | None = None,
+    read_stdin: Callable[[int], bytes] | None = None,
 ) -> CheckReport:
     """List the files, then check them; the catalog is read only if there is a file to check."""
     files = list_files(paths, options.selection)
@@ -131,7 +131,7 @@ def check(
     options: Options,
     *,
     on_file: Callable[[], None] | None = None,
-    read_stdin: Callable[[], bytes] | None = None,
+    read_stdin: Callable[[int], bytes] | None = None,
 ) -> CheckReport:
     """Scan `files` (from `list_files`) and report on every reference, as of `options.as_of`."""
     from catalog.check.classify import Classifier  # the resolver: only with files to read
@@ -148,9 +148,10 @@ def check(
     for display, path in files:
         if on_file is not None:
             on_file()
-        data = (read_stdin or _stdin)() if path is None else _read(path)
-        if data is None or is_binary(data):
-            continue
+        limit = options.selection.max_bytes
+        data = (read_stdin or _stdin)(limit + 1) if path is None else _read(path, limit + 1)
+        if data is None or len(data) > limit or is_binary(data):
+            continue  # an oversized file or stdin is skipped, as the walk skips one
         scanned += 1
         text, codec = decode(data)
         edits: dict[int, Edit] = {}  # index in findings -> its edit
@@ -219,15 +220,18 @@ def _own_config(display: str, text: str) -> tuple[int, int] | None:
     return header.start(), following.start() if following else len(text)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, at_most: int) -> bytes | None:
+    """At most `at_most` bytes: a file may have grown since the walk looked at its size."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(at_most)
     except OSError:
         return None
 
 
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def _stdin(at_most: int) -> bytes:
+    """At most `at_most` bytes of stdin, which may never end (`< /dev/zero`)."""
+    return sys.stdin.buffer.read(at_most)
 
 
 def _ordinary(name: str) -> bool:

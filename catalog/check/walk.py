@@ -3,12 +3,15 @@
 `.gitignore` files are read with pathspec (git's own wildmatch rules) at every level of
 the walk. Vendored and tool directories are skipped by name, binary files by a NUL byte
 in their first block, and files larger than a limit; a file named explicitly is read
-unless an --exclude glob matches it (pre-commit names files one by one).
+unless an --exclude glob matches it (pre-commit names files one by one) or it is over the
+same limit. A path named explicitly that cannot be examined is the caller's error
+(`Unreadable`), while one met on the walk is skipped.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +94,29 @@ BINARY_SUFFIXES = frozenset(
 )
 MAX_BYTES = 2_000_000
 STDIN = "-"
+SHOWN_PATH_CHARS = 120  # a path longer than this is shortened in messages
+SPECIAL_FILES = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class Unreadable(Exception):
+    """A path named explicitly that cannot be examined, and why, in words."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{reason}: {shown(path)}")
+
+
+def shown(path: str) -> str:
+    """The path for a one-line message: a 5,000-character argument is cut, its length said."""
+    if len(path) <= SHOWN_PATH_CHARS:
+        return path
+    return f"{path[: SHOWN_PATH_CHARS - 20]}...{path[-10:]} ({len(path)} characters)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +154,38 @@ def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[tuple[str
             yield STDIN, None
             continue
         root = Path(given)
-        if root.is_file():
+        found = examine(given)
+        if stat.S_ISREG(found.st_mode):
             relative = root.as_posix().removeprefix("./")
             # pre-commit names files one by one: the project's excludes still apply to them
-            if not selection.excluded(relative, False) and selection.included(relative):
+            if selection.excluded(relative, False) or not selection.included(relative):
+                continue
+            if found.st_size <= selection.max_bytes:  # over it: skipped, as on the walk
                 yield given, root
-        elif root.is_dir():
-            yield from _walk(root, selection)
         else:
-            raise FileNotFoundError(given)
+            yield from _walk(root, selection)
+
+
+def examine(given: str) -> os.stat_result:
+    """A named path's status if it is a file that opens or a directory that lists."""
+    try:
+        found = os.stat(given)
+        if stat.S_ISDIR(found.st_mode):
+            with os.scandir(given):
+                pass
+        elif stat.S_ISREG(found.st_mode):
+            with open(given, "rb"):
+                pass
+        else:
+            kind = SPECIAL_FILES.get(stat.S_IFMT(found.st_mode), "no regular file")
+            raise Unreadable(given, f"not a file or directory ({kind})")
+    except FileNotFoundError:
+        raise Unreadable(given, "no such file or directory") from None
+    except OSError as error:
+        raise Unreadable(given, (error.strerror or type(error).__name__).lower()) from None
+    except ValueError:  # a NUL byte: no path the system could look up
+        raise Unreadable(given, "not a path (it holds a NUL byte)") from None
+    return found
 
 
 def _walk(root: Path, selection: Selection) -> Iterator[tuple[str, Path]]:

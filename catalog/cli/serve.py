@@ -18,6 +18,8 @@ from catalog.errors import InvalidArgument
 from catalog.logs import LOG_FORMATS, uvicorn_log_config
 from catalog.settings import ACCESS_LOG_VARIABLE
 
+GRACEFUL_TIMEOUT = 30  # seconds; the Dockerfile's too (container stop timeouts go above it)
+
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -63,13 +65,16 @@ def serve(
         ),
     ] = None,
     graceful_timeout: Annotated[
-        int | None,
+        int,
         typer.Option(
             "--graceful-timeout",
-            help="On SIGTERM, seconds to let requests in flight finish (default: no limit).",
+            help=(
+                "On SIGTERM, seconds to let requests in flight finish; then they are cut off "
+                "(a stalled client must not keep a stopped server alive)."
+            ),
             min=0,
         ),
-    ] = None,
+    ] = GRACEFUL_TIMEOUT,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the read-only REST API (docs at /docs) over the catalog database."""

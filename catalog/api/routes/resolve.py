@@ -17,7 +17,13 @@ from catalog.api.deps import (
     TaskParam,
     norm,
 )
-from catalog.api.errors import ERROR_RESPONSES, TOO_LARGE_RESPONSE, PayloadTooLarge, named_as
+from catalog.api.errors import (
+    ERROR_RESPONSES,
+    SLOW_BODY_RESPONSE,
+    TOO_LARGE_RESPONSE,
+    PayloadTooLarge,
+    named_as,
+)
 from catalog.api.schemas import ResolutionsList, ResolveBatch
 from catalog.arguments import parse_date
 from catalog.library import Catalog
@@ -65,7 +71,7 @@ async def resolve_one(
 @router.post(
     "",
     response_model=ResolutionsList,
-    responses={**ERROR_RESPONSES, **TOO_LARGE_RESPONSE},
+    responses={**ERROR_RESPONSES, **TOO_LARGE_RESPONSE, **SLOW_BODY_RESPONSE},
 )
 async def resolve_batch(
     request: Request,
