@@ -60,7 +60,7 @@ def main() -> int:
     from catalog import Catalog
     from catalog.check.engine import Options, check, list_files, matcher_for
     from catalog.check.matcher import identifiers_of
-    from catalog.check.walk import Selection
+    from catalog.check.walk import Oversized, Selection
     from catalog.vocabulary import FailOn
 
     tree = args.tree
@@ -73,7 +73,7 @@ def main() -> int:
 
     catalog = Catalog.open()
     snapshot = catalog.snapshot()
-    files = list_files([str(tree)], Selection())
+    files = [f for f in list_files([str(tree)], Selection()) if not isinstance(f, Oversized)]
     paths = [str(p) for _, p in files if p is not None]
     size = sum(os.path.getsize(p) for p in paths)
     names: list[str] = []

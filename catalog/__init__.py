@@ -58,6 +58,7 @@ _HOME: dict[str, str] = {
             "RevisionEntry",
             "RevisionInfo",
             "SchemaStatus",
+            "SkippedFile",
             "SourceRef",
             "VersionInfo",
         ),
@@ -116,6 +117,7 @@ if TYPE_CHECKING:  # the same names for type checkers; tests/test_public_api.py 
     from catalog.schemas import RevisionEntry as RevisionEntry
     from catalog.schemas import RevisionInfo as RevisionInfo
     from catalog.schemas import SchemaStatus as SchemaStatus
+    from catalog.schemas import SkippedFile as SkippedFile
     from catalog.schemas import SourceRef as SourceRef
     from catalog.schemas import VersionInfo as VersionInfo
     from catalog.vocabulary import DateMeaning as DateMeaning

@@ -168,6 +168,18 @@ def parse_days(value: int | str, *, field: str = "within_days") -> int:
     return days
 
 
+def parse_byte_limit(value: object, *, field: str) -> int:
+    """A size limit in bytes: a whole number, 1 or more (`True` is no number of bytes)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(
+            f"{field} must be a whole number of bytes, not {type(value).__name__} {value!r:.40}",
+            field=field,
+        )
+    if value < 1:
+        raise InvalidArgument(f"{field} must be 1 or more, not {value}", field=field)
+    return value
+
+
 def parse_fail_on(value: str | FailOn) -> FailOn:
     if isinstance(value, FailOn):
         return value

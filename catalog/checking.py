@@ -1,5 +1,5 @@
-"""The library's check verbs that need no catalog: project defaults, a quick "anything to
-read?", rendering a report. `Catalog.check_paths` does the reading itself.
+"""The library's check verbs that need no catalog: project defaults, the report when there
+is nothing to read, rendering a report. `Catalog.check_paths` does the reading itself.
 
 Faces call these instead of reaching into `catalog.check`; none of them imports SQLAlchemy,
 so a check with nothing to read (a pre-commit hook on no matching files) starts fast.
@@ -11,10 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from catalog import arguments
+from catalog.check.walk import MAX_BYTES
 from catalog.schemas import CheckReport
 from catalog.vocabulary import FailOn
 
 FORMATS = ("text", "json", "sarif", "github")
+MAX_FILE_BYTES = MAX_BYTES  # a file over it is listed as skipped, not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,8 @@ class CheckDefaults:
     exclude: tuple[str, ...] = ()
     deny: tuple[tuple[str, str], ...] = ()
     strict_provider: bool | None = None
+    max_file_bytes: int | None = None
+    fail_on_skipped: bool | None = None
 
 
 def check_defaults(paths: Sequence[str]) -> CheckDefaults:
@@ -41,23 +46,43 @@ def check_defaults(paths: Sequence[str]) -> CheckDefaults:
         exclude=config.exclude,
         deny=tuple((d.model, d.message) for d in config.deny),
         strict_provider=config.strict_provider,
+        max_file_bytes=config.max_file_bytes,
+        fail_on_skipped=config.fail_on_skipped,
     )
 
 
-def nothing_to_check(
-    paths: Sequence[str], *, include: Sequence[str] = (), exclude: Sequence[str] = ()
-) -> bool:
-    """True when the paths hold no file to read (stopping at the first one found)."""
-    from catalog.check.engine import has_files
+def report_without_catalog(
+    paths: Sequence[str],
+    *,
+    as_of: dt.date,
+    warn_within: int,
+    fail_on: FailOn,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    max_file_bytes: int = MAX_FILE_BYTES,
+    fail_on_skipped: bool = False,
+) -> CheckReport | None:
+    """The report when the paths hold no file to read (files over the size limit listed),
+    else None, stopping at the first file to read: a hook with nothing to read opens no
+    catalog."""
+    from catalog.check.engine import Options, report_without_reading
     from catalog.check.walk import STDIN, Selection
 
     if STDIN in paths:
-        return False
-    return not has_files(paths, Selection(include=tuple(include), exclude=tuple(exclude)))
-
-
-def empty_check_report(as_of: dt.date, warn_within: int, fail_on: FailOn) -> CheckReport:
-    return CheckReport(as_of=as_of, warn_within=warn_within, fail_on=fail_on, files_scanned=0)
+        return None
+    selection = Selection(
+        include=tuple(include),
+        exclude=tuple(exclude),
+        max_bytes=arguments.parse_byte_limit(max_file_bytes, field="max_file_bytes"),
+    )
+    options = Options(
+        as_of=as_of,
+        warn_within=warn_within,
+        fail_on=fail_on,
+        selection=selection,
+        fail_on_skipped=arguments.parse_flag(fail_on_skipped, field="fail_on_skipped"),
+    )
+    return report_without_reading(paths, options)
 
 
 def render_check(report: CheckReport, fmt: str, *, colour: bool = False) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from catalog import arguments
 from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
+from catalog.check.walk import MAX_BYTES
 from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
@@ -556,13 +557,16 @@ class Catalog:
         dry_run: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
         strict_provider: bool = False,
+        max_file_bytes: int = MAX_BYTES,
+        fail_on_skipped: bool = False,
     ) -> CheckReport:
         """References to models in the files under `paths` (`-` is stdin), classified on `as_of`.
 
         `deny` is (model, message) pairs; `fix` rewrites retired references to their replacement
         where that is safe (`dry_run`: only report the diff). `strict_provider`: a name that
         several providers serve, written with no provider, is read as all of them (the least
-        serious decides) instead of as the publisher's own API.
+        serious decides) instead of as the publisher's own API. A file over `max_file_bytes`
+        is not read but listed in `skipped`; `fail_on_skipped` makes that fail the check.
         """
         from catalog.check.engine import Deny, Options, run
         from catalog.check.walk import Selection
@@ -573,10 +577,15 @@ class Catalog:
             fail_on=arguments.parse_fail_on(fail_on),
             show_ok=show_ok,
             deny=tuple(Deny(model, message) for model, message in deny),
-            selection=Selection(include=tuple(include), exclude=tuple(exclude)),
+            selection=Selection(
+                include=tuple(include),
+                exclude=tuple(exclude),
+                max_bytes=arguments.parse_byte_limit(max_file_bytes, field="max_file_bytes"),
+            ),
             fix=fix,
             dry_run=dry_run,
             strict_provider=arguments.parse_flag(strict_provider, field="strict_provider"),
+            fail_on_skipped=arguments.parse_flag(fail_on_skipped, field="fail_on_skipped"),
         )
         return run([str(p) for p in paths], options, self.snapshot, on_progress=on_progress)
 

@@ -397,13 +397,23 @@ class FileFix(Public):
     written: bool
 
 
+class SkippedFile(Public):
+    """A file the check did not read: a gate that passes must say what it left out."""
+
+    path: str
+    reason: str  # a short sentence: "over the 2,000,000-byte limit"
+    bytes: int | None = None  # its size, when known (not for standard input)
+
+
 class CheckReport(Public):
     as_of: dt.date
     warn_within: int
     fail_on: FailOn
+    fail_on_skipped: bool = False  # a skipped file fails the check too
     catalog_revision: int | None = None
     files_scanned: int
     findings: list[CheckFinding] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list)  # in the order they were met
     suppressed: int = 0
     counts: dict[str, int] = Field(default_factory=dict)
     fixes: list[FileFix] = Field(default_factory=list)

@@ -654,10 +654,10 @@ def test_output_writes_the_report_to_a_file_and_the_summary_to_stderr(
     assert "1 reference in 1 file" in err
 
 
-def test_the_walk_follows_nested_gitignores_and_skips_vendored_binary_and_huge_files(
+def test_the_walk_follows_nested_gitignores_skips_vendored_and_binary_and_sets_huge_files_apart(
     tmp_path: Path,
 ) -> None:
-    from catalog.check.walk import Selection, iter_files
+    from catalog.check.walk import Oversized, Selection, iter_files
 
     files = {
         ".gitignore": "*.log\nbuild/\n",
@@ -676,11 +676,15 @@ def test_the_walk_follows_nested_gitignores_and_skips_vendored_binary_and_huge_f
         (tmp_path / name).write_text(content)
     (tmp_path / "huge.txt").write_text("x" * 50)
     (tmp_path / "pic.png").write_bytes(b"")
+    listed = list(iter_files([str(tmp_path)], Selection(max_bytes=40)))
     found = {
-        Path(display).relative_to(tmp_path).as_posix()
-        for display, _ in iter_files([str(tmp_path)], Selection(max_bytes=40))
+        Path(item[0]).relative_to(tmp_path).as_posix()
+        for item in listed
+        if not isinstance(item, Oversized)
     }
     assert found == {".gitignore", "a.py", "sub/.gitignore", "sub/keep.log", "sub/other.py"}
+    oversized = [item for item in listed if isinstance(item, Oversized)]
+    assert [(Path(o.display).name, o.size) for o in oversized] == [("huge.txt", 50)]
 
 
 def test_the_progress_bar_stays_silent_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

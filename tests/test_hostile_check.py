@@ -176,9 +176,12 @@ def test_a_named_file_over_the_size_limit_is_skipped_like_a_walked_one(
         captured = capsys.readouterr()
         assert code == 1, captured.err
         reports.append(json.loads(captured.out))
-    for report in reports:
+    three, five = ("three.py", 3_000_000), ("five.py", 5_000_000)
+    for report, order in zip(reports, ([three, five], [five, three]), strict=True):
         assert {Path(f["path"]).name for f in report["findings"]} == {"small.py"}
         assert report["files_scanned"] == 1
+        # skipped, but said: as named, then as walked (by name)
+        assert [(Path(s["path"]).name, s["bytes"]) for s in report["skipped"]] == order
 
 
 def test_stdin_over_the_size_limit_is_skipped_without_reading_it_to_the_end(
@@ -217,3 +220,4 @@ def test_stdin_over_the_size_limit_is_skipped_without_reading_it_to_the_end(
     assert code == 0, err.decode()
     report = json.loads(out)
     assert report["files_scanned"] == 0 and report["findings"] == []
+    assert [(s["path"], s["bytes"]) for s in report["skipped"]] == [("-", None)]  # said, unsized

@@ -7,6 +7,8 @@ warn-within = 90             # days
 exclude = ["tests/fixtures/**"]
 deny = [{ model = "gpt-4o-mini", message = "we do not use gpt-4o-mini" }]
 strict-provider = true       # a bare name several providers serve is read as all of them
+max-file-bytes = 2000000     # a file over this is listed as skipped, not read
+fail-on-skipped = false      # true: a skipped file fails the check
 ```
 """
 
@@ -21,7 +23,16 @@ from typing import Any
 from catalog.check.engine import Deny
 from catalog.errors import InvalidArgument
 
-KNOWN = {"fail-on", "warn-within", "exclude", "include", "deny", "strict-provider"}
+KNOWN = {
+    "fail-on",
+    "warn-within",
+    "exclude",
+    "include",
+    "deny",
+    "strict-provider",
+    "max-file-bytes",
+    "fail-on-skipped",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +44,8 @@ class ProjectConfig:
     include: tuple[str, ...] = ()
     deny: tuple[Deny, ...] = field(default=())
     strict_provider: bool | None = None
+    max_file_bytes: int | None = None
+    fail_on_skipped: bool | None = None
 
 
 def find_pyproject(paths: Sequence[str], start: Path | None = None) -> Path | None:
@@ -76,24 +89,39 @@ def load_config(path: Path | None) -> ProjectConfig:
     unknown = sorted(set(table) - KNOWN)
     if unknown:
         raise _bad(path, unknown[0], f"unknown key; expected one of {', '.join(sorted(KNOWN))}")
-    warn = table.get("warn-within")
-    if warn is not None and (not isinstance(warn, int) or isinstance(warn, bool) or warn < 0):
-        raise _bad(path, "warn-within", "must be a whole number of days")
-    strict = table.get("strict-provider")
-    if strict is not None and not isinstance(strict, bool):
-        raise _bad(path, "strict-provider", "must be true or false")
     fail_on = table.get("fail-on")
     if fail_on is not None and not isinstance(fail_on, str):
         raise _bad(path, "fail-on", "must be a string")
     return ProjectConfig(
         path=path,
         fail_on=fail_on,
-        warn_within=warn,
+        warn_within=_whole(path, table, "warn-within", 0, "must be a whole number of days"),
         exclude=_globs(path, table, "exclude"),
         include=_globs(path, table, "include"),
         deny=tuple(_deny(path, entry) for entry in _list(path, table, "deny")),
-        strict_provider=strict,
+        strict_provider=_flag(path, table, "strict-provider"),
+        max_file_bytes=_whole(
+            path, table, "max-file-bytes", 1, "must be a whole number of bytes, 1 or more"
+        ),
+        fail_on_skipped=_flag(path, table, "fail-on-skipped"),
     )
+
+
+def _whole(path: Path, table: dict[str, Any], key: str, least: int, message: str) -> int | None:
+    """A whole number of at least `least`; TOML's `true` is no number here."""
+    value = table.get(key)
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or value < least
+    ):
+        raise _bad(path, key, message)
+    return value
+
+
+def _flag(path: Path, table: dict[str, Any], key: str) -> bool | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise _bad(path, key, "must be true or false")
+    return value
 
 
 def _list(path: Path, table: dict[str, Any], key: str) -> list[Any]:

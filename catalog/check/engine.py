@@ -11,16 +11,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from catalog.check.extract import Region, decode, regions
 from catalog.check.fix import Edit, apply_edits
 from catalog.check.forms import catalog_form
 from catalog.check.matcher import Matcher, Token, identifiers_of
-from catalog.check.walk import Selection, Unreadable, is_binary, iter_files
+from catalog.check.walk import (
+    BINARY_PROBE_BYTES,
+    Listed,
+    Oversized,
+    Selection,
+    Unreadable,
+    is_binary,
+    iter_files,
+)
 from catalog.core.names import name_key
 from catalog.errors import InvalidArgument
-from catalog.schemas import CheckFinding, CheckReport, FileFix
+from catalog.schemas import CheckFinding, CheckReport, FileFix, SkippedFile
 from catalog.vocabulary import FailOn, FindingLevel, ResolutionStatus
 
 if TYPE_CHECKING:
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
     from catalog.core.snapshot import Snapshot
 
 SUPPRESS = "model-catalog: ignore"
+READ_BLOCK = 1 << 20  # bytes per read: `read(n)` allocates n up front, whatever the file holds
 QUOTES = "\"'"
 # The value of a model-like key: `model: command`, `MODEL_NAME=command`, `"endpoint": "..."`.
 MODEL_KEY = re.compile(
@@ -58,6 +67,7 @@ class Options:
     fix: bool = False
     dry_run: bool = False
     strict_provider: bool = False  # a bare name that several providers serve reads as all
+    fail_on_skipped: bool = False  # a file left unread fails the check, for teams that want all
 
 
 def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
@@ -77,20 +87,27 @@ def matcher_for(snapshot: Snapshot, extra: Sequence[str] = ()) -> Matcher:
     return found
 
 
-def list_files(paths: Sequence[str], selection: Selection) -> list[tuple[str, Path | None]]:
-    """Every file the check reads; a named path that cannot be examined is the caller's error."""
+def list_files(paths: Sequence[str], selection: Selection) -> list[Listed]:
+    """Every file the check reads or lists as skipped; a named path that cannot be examined
+    is the caller's error."""
     try:
         return list(iter_files(paths, selection))
     except Unreadable as error:
         raise InvalidArgument(str(error), field="paths") from None
 
 
-def has_files(paths: Sequence[str], selection: Selection) -> bool:
-    """Whether there is anything to read at all, found without walking the whole tree."""
+def report_without_reading(paths: Sequence[str], options: Options) -> CheckReport | None:
+    """The report when the paths hold nothing to read (at most files over the size limit),
+    found without the catalog; None at the first file to read."""
+    oversized: list[Oversized] = []
     try:
-        return next(iter_files(paths, selection), None) is not None
+        for listed in iter_files(paths, options.selection):
+            if not isinstance(listed, Oversized):
+                return None
+            oversized.append(listed)
     except Unreadable as error:
         raise InvalidArgument(str(error), field="paths") from None
+    return unread_report(oversized, options)
 
 
 def run(
@@ -101,10 +118,10 @@ def run(
     on_progress: Callable[[int, int], None] | None = None,
     read_stdin: Callable[[int], bytes] | None = None,
 ) -> CheckReport:
-    """List the files, then check them; the catalog is read only if there is a file to check."""
+    """List the files, then check them; the catalog is read only if there is a file to read."""
     files = list_files(paths, options.selection)
-    if not files:
-        return empty_report(options)
+    if all(isinstance(listed, Oversized) for listed in files):
+        return unread_report([f for f in files if isinstance(f, Oversized)], options)
     done = 0
 
     def step() -> None:
@@ -116,18 +133,39 @@ def run(
     return check(snapshot(), files, options, on_file=step, read_stdin=read_stdin)
 
 
-def empty_report(options: Options) -> CheckReport:
+def unread_report(oversized: Sequence[Oversized], options: Options) -> CheckReport:
+    """A report with no file read: only what was skipped, and whether that fails the check."""
+    skipped = [s for f in oversized if (s := skipped_file(f, options.selection.max_bytes))]
     return CheckReport(
         as_of=options.as_of,
         warn_within=options.warn_within,
         fail_on=options.fail_on,
+        fail_on_skipped=options.fail_on_skipped,
         files_scanned=0,
+        skipped=skipped,
+        failed=options.fail_on_skipped and bool(skipped),
     )
+
+
+def skipped_file(oversized: Oversized, limit: int) -> SkippedFile | None:
+    """The report's entry for a file over the limit; None for a binary one, which is not
+    text a person wrote and stays as silent as a small binary file (its first block read)."""
+    head = _read(oversized.path, BINARY_PROBE_BYTES)
+    if head is not None and is_binary(head):
+        return None
+    return over_limit(oversized.display, oversized.size, limit)
+
+
+def over_limit(display: str, size: int | None, limit: int) -> SkippedFile:
+    """Stdin is read no further than the limit: its size is unknown, only that it is more."""
+    if size is None:
+        return SkippedFile(path=display, reason=f"more than {limit:,} bytes, over the limit")
+    return SkippedFile(path=display, reason=f"over the {limit:,}-byte limit", bytes=size)
 
 
 def check(
     snapshot: Snapshot,
-    files: Sequence[tuple[str, Path | None]],
+    files: Sequence[Listed],
     options: Options,
     *,
     on_file: Callable[[], None] | None = None,
@@ -144,14 +182,23 @@ def check(
     deny = {name_key(d.model): d for d in options.deny}
     findings: list[CheckFinding] = []
     fixes: list[FileFix] = []
+    skipped: list[SkippedFile] = []
     suppressed = scanned = 0
-    for display, path in files:
+    limit = options.selection.max_bytes
+    for listed in files:
         if on_file is not None:
             on_file()
-        limit = options.selection.max_bytes
+        if isinstance(listed, Oversized):
+            if (entry := skipped_file(listed, limit)) is not None:
+                skipped.append(entry)
+            continue
+        display, path = listed
         data = (read_stdin or _stdin)(limit + 1) if path is None else _read(path, limit + 1)
-        if data is None or len(data) > limit or is_binary(data):
-            continue  # an oversized file or stdin is skipped, as the walk skips one
+        if data is None or is_binary(data):
+            continue
+        if len(data) > limit:  # stdin, or a file that grew since the walk looked at it
+            skipped.append(over_limit(display, _size(path), limit))
+            continue
         scanned += 1
         text, codec = decode(data)
         edits: dict[int, Edit] = {}  # index in findings -> its edit
@@ -195,13 +242,15 @@ def check(
         as_of=options.as_of,
         warn_within=options.warn_within,
         fail_on=options.fail_on,
+        fail_on_skipped=options.fail_on_skipped,
         catalog_revision=snapshot.revision,
         files_scanned=scanned,
         findings=findings,
+        skipped=skipped,
         suppressed=suppressed,
         counts=dict(sorted(counts.items())),
         fixes=fixes,
-        failed=failed,
+        failed=failed or (options.fail_on_skipped and bool(skipped)),
     )
 
 
@@ -224,14 +273,37 @@ def _read(path: Path, at_most: int) -> bytes | None:
     """At most `at_most` bytes: a file may have grown since the walk looked at its size."""
     try:
         with path.open("rb") as file:
-            return file.read(at_most)
+            return _read_up_to(file, at_most)
+    except OSError:
+        return None
+
+
+def _size(path: Path | None) -> int | None:
+    """A file's size from `stat` (stdin has none to give)."""
+    if path is None:
+        return None
+    try:
+        return path.stat().st_size
     except OSError:
         return None
 
 
 def _stdin(at_most: int) -> bytes:
     """At most `at_most` bytes of stdin, which may never end (`< /dev/zero`)."""
-    return sys.stdin.buffer.read(at_most)
+    return _read_up_to(sys.stdin.buffer, at_most)
+
+
+def _read_up_to(stream: BinaryIO, at_most: int) -> bytes:
+    """Block by block, so that a limit of a terabyte costs only what the input holds."""
+    blocks: list[bytes] = []
+    remaining = at_most
+    while remaining > 0:
+        block = stream.read(min(remaining, READ_BLOCK))
+        if not block:
+            break
+        blocks.append(block)
+        remaining -= len(block)
+    return b"".join(blocks)
 
 
 def _ordinary(name: str) -> bool:

@@ -8,12 +8,13 @@ from pathlib import PurePath
 from typing import Any
 
 from catalog.core.words import plural
-from catalog.schemas import CheckFinding, CheckReport
+from catalog.schemas import CheckFinding, CheckReport, SkippedFile
 from catalog.vocabulary import FindingLevel
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/model-catalog/model-catalog#the-deprecation-check"
+SKIPPED_ID = "file-skipped"
 
 _COLOURS = {
     FindingLevel.denied: "\x1b[31m",
@@ -24,6 +25,10 @@ _COLOURS = {
     FindingLevel.ok: "\x1b[32m",
 }
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_SKIPPED_COLOUR = "\x1b[33m"
+# Every file the report lists as skipped was over the size limit (binary and vendored files
+# are not listed), so each says how to raise it.
+_LIMIT_HINT = "(--max-file-bytes)"
 
 RULES: dict[FindingLevel, tuple[str, str, str]] = {  # id, SARIF level, short description
     FindingLevel.retired: ("model-retired", "error", "A model that is retired on the date"),
@@ -77,6 +82,12 @@ def text(report: CheckReport, *, colour: bool = False) -> str:
             lines.append(
                 paint(_DIM, f"  {'':<9} {'':<{width}} not fixed automatically: {finding.fix_note}")
             )
+    if report.skipped:
+        if lines:
+            lines.append("")
+        lines.extend(
+            f"{s.path}  {paint(_SKIPPED_COLOUR, 'skipped')}: {_why(s)}" for s in report.skipped
+        )
     for fix in report.fixes:
         lines.append("")
         lines.append(fix.diff.rstrip("\n"))
@@ -84,6 +95,12 @@ def text(report: CheckReport, *, colour: bool = False) -> str:
         lines.append("")
     lines.append(summary(report))
     return "\n".join(lines)
+
+
+def _why(skipped: SkippedFile) -> str:
+    """`3,145,728 bytes, over the 2,000,000-byte limit (--max-file-bytes)`."""
+    size = f"{skipped.bytes:,} bytes, " if skipped.bytes is not None else ""
+    return f"{size}{skipped.reason} {_LIMIT_HINT}"
 
 
 def summary(report: CheckReport) -> str:
@@ -95,14 +112,18 @@ def summary(report: CheckReport) -> str:
         if report.findings
         else "no references to retired, retiring or deprecated models"
     )
-    tail = [f"{plural(report.files_scanned, 'file')} scanned", f"as of {report.as_of}"]
+    tail = [f"{plural(report.files_scanned, 'file')} scanned"]
+    if report.skipped:
+        tail.append(f"{len(report.skipped)} skipped")
+    tail.append(f"as of {report.as_of}")
     if report.suppressed:
         tail.append(f"{report.suppressed} suppressed")
     if report.fixes:
         written = "fixed" if all(f.written for f in report.fixes) else "would fix"
         tail.append(f"{written} {sum(f.replacements for f in report.fixes)}")
     verdict = "FAILED" if report.failed else "passed"
-    return f"{found}; {', '.join(tail)}: {verdict} (fail on {report.fail_on.value})"
+    fail_on = report.fail_on.value + (", skipped files" if report.fail_on_skipped else "")
+    return f"{found}; {', '.join(tail)}: {verdict} (fail on {fail_on})"
 
 
 def _uri(path: str) -> str:
@@ -190,9 +211,26 @@ def sarif(report: CheckReport) -> dict[str, Any]:
                     }
                 },
                 "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [_notification(s) for s in report.skipped],
+                    }
+                ],
                 "properties": {"asOf": str(report.as_of), "warnWithin": report.warn_within},
             }
         ],
+    }
+
+
+def _notification(skipped: SkippedFile) -> dict[str, Any]:
+    """A file the run did not read: a warning about the run, not a result in the code."""
+    return {
+        "descriptor": {"id": SKIPPED_ID},
+        "level": "warning",
+        "message": {"text": f"not checked: {_why(skipped)}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(skipped.path)}}}],
+        "properties": {"bytes": skipped.bytes},
     }
 
 
@@ -209,6 +247,13 @@ def _escape_data(value: str) -> str:
 
 def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _skipped_annotation(skipped: SkippedFile) -> str:
+    props = (
+        f"file={_escape_property(skipped.path)},title={_escape_property('model-catalog: skipped')}"
+    )
+    return f"::warning {props}::{_escape_data('not checked: ' + _why(skipped))}"
 
 
 def github(report: CheckReport) -> str:
@@ -228,5 +273,6 @@ def github(report: CheckReport) -> str:
         lines.append(
             f"::{commands[level]} {','.join(props)}::{_escape_data(finding.text + ': ' + message)}"
         )
+    lines.extend(_skipped_annotation(s) for s in report.skipped)
     lines.append(summary(report))
     return "\n".join(lines)

@@ -2,10 +2,11 @@
 
 `.gitignore` files are read with pathspec (git's own wildmatch rules) at every level of
 the walk. Vendored and tool directories are skipped by name, binary files by a NUL byte
-in their first block, and files larger than a limit; a file named explicitly is read
-unless an --exclude glob matches it (pre-commit names files one by one) or it is over the
-same limit. A path named explicitly that cannot be examined is the caller's error
-(`Unreadable`), while one met on the walk is skipped.
+in their first block; a file named explicitly is read unless an --exclude glob matches it
+(pre-commit names files one by one). A file over the size limit, walked or named, is
+yielded as `Oversized` (its size from `stat`, never by reading it) so that the report can
+say it was not checked. A path named explicitly that cannot be examined is the caller's
+error (`Unreadable`), while one met on the walk is skipped.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ BINARY_SUFFIXES = frozenset(
     ]
 )
 MAX_BYTES = 2_000_000
+BINARY_PROBE_BYTES = 8192  # a NUL byte in this first block makes a file binary
 STDIN = "-"
 SHOWN_PATH_CHARS = 120  # a path longer than this is shortened in messages
 SPECIAL_FILES = {
@@ -101,6 +103,18 @@ SPECIAL_FILES = {
     stat.S_IFBLK: "a block device",
     stat.S_IFSOCK: "a socket",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Oversized:
+    """A file over the size limit: the report lists it, the check never reads it."""
+
+    display: str
+    path: Path
+    size: int
+
+
+Listed = tuple[str, Path | None] | Oversized  # (display path, file; None for stdin) to read
 
 
 class Unreadable(Exception):
@@ -147,8 +161,9 @@ def _spec(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[tuple[str, Path | None]]:
-    """(display path, file) for every file to read; `-` yields (`-`, None) for stdin."""
+def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[Listed]:
+    """(display path, file) for every file to read, `Oversized` for one over the limit, in
+    walk order; `-` yields (`-`, None) for stdin."""
     for given in paths:
         if given == STDIN:
             yield STDIN, None
@@ -160,7 +175,9 @@ def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[tuple[str
             # pre-commit names files one by one: the project's excludes still apply to them
             if selection.excluded(relative, False) or not selection.included(relative):
                 continue
-            if found.st_size <= selection.max_bytes:  # over it: skipped, as on the walk
+            if found.st_size > selection.max_bytes:
+                yield Oversized(given, root, found.st_size)
+            else:
                 yield given, root
         else:
             yield from _walk(root, selection)
@@ -188,7 +205,7 @@ def examine(given: str) -> os.stat_result:
     return found
 
 
-def _walk(root: Path, selection: Selection) -> Iterator[tuple[str, Path]]:
+def _walk(root: Path, selection: Selection) -> Iterator[Listed]:
     stack: list[tuple[Path, str, tuple[tuple[str, pathspec.GitIgnoreSpec], ...]]] = [(root, "", ())]
     while stack:
         directory, relative_dir, ignores = stack.pop()
@@ -225,14 +242,14 @@ def _walk(root: Path, selection: Selection) -> Iterator[tuple[str, Path]]:
                 if not selection.included(relative):
                     continue
                 try:
-                    if entry.stat().st_size > selection.max_bytes:
-                        continue
+                    size = entry.stat().st_size
                 except OSError:
                     continue
-                yield (
-                    os.path.join(str(root), relative) if str(root) != "." else relative,
-                    Path(entry.path),
-                )
+                display = os.path.join(str(root), relative) if str(root) != "." else relative
+                if size > selection.max_bytes:
+                    yield Oversized(display, Path(entry.path), size)
+                else:
+                    yield display, Path(entry.path)
         stack.extend(reversed(subdirs))
 
 
@@ -251,4 +268,4 @@ def _ignored(
 
 
 def is_binary(head: bytes) -> bool:
-    return b"\x00" in head[:8192]
+    return b"\x00" in head[:BINARY_PROBE_BYTES]

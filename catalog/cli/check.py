@@ -70,6 +70,27 @@ def check_command(
             ),
         ),
     ] = None,
+    max_file_bytes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-file-bytes",
+            help=(
+                "Read files up to this size; a larger one is listed as skipped, not read "
+                "(default: max-file-bytes in [tool.model-catalog], else 2,000,000)."
+            ),
+            min=1,
+        ),
+    ] = None,
+    fail_on_skipped: Annotated[
+        bool | None,
+        typer.Option(
+            "--fail-on-skipped/--no-fail-on-skipped",
+            help=(
+                "Exit 1 when a file was skipped (over --max-file-bytes), so that every file "
+                "is checked. Default: fail-on-skipped in [tool.model-catalog], else off."
+            ),
+        ),
+    ] = None,
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore [tool.model-catalog] in pyproject.toml.")
     ] = False,
@@ -85,7 +106,8 @@ def check_command(
 ) -> int:
     """Find references to retired, retiring and deprecated models in files.
 
-    Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error.
+    Exit 0 when nothing is at or above --fail-on, 1 when something is (or, with
+    --fail-on-skipped, a file was skipped), 2 on a usage error.
     """
     from catalog import arguments, checking
 
@@ -102,12 +124,24 @@ def check_command(
     window = warn_within if warn_within is not None else config.warn_within
     window = 90 if window is None else window
     strict = strict_provider if strict_provider is not None else bool(config.strict_provider)
+    limit = max_file_bytes if max_file_bytes is not None else config.max_file_bytes
+    limit = checking.MAX_FILE_BYTES if limit is None else limit
+    fail_skipped = fail_on_skipped if fail_on_skipped is not None else config.fail_on_skipped
+    fail_skipped = bool(fail_skipped)
     includes = (*config.include, *(include or ()))
     excludes = (*config.exclude, *(exclude or ()))
     day = arguments.parse_date(as_of)
-    if checking.nothing_to_check(targets, include=includes, exclude=excludes):
-        report = checking.empty_check_report(day, window, level)
-    else:
+    report = checking.report_without_catalog(
+        targets,
+        as_of=day,
+        warn_within=window,
+        fail_on=level,
+        include=includes,
+        exclude=excludes,
+        max_file_bytes=limit,
+        fail_on_skipped=fail_skipped,
+    )
+    if report is None:
         from catalog.library import Catalog
 
         catalog = Catalog.open(database_url)
@@ -125,6 +159,8 @@ def check_command(
                 dry_run=dry_run,
                 on_progress=on_progress,
                 strict_provider=strict,
+                max_file_bytes=limit,
+                fail_on_skipped=fail_skipped,
             )
     to_terminal = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     rendered = checking.render_check(report, output_format, colour=to_terminal)
