@@ -135,7 +135,8 @@ def run(
 
 def unread_report(oversized: Sequence[Oversized], options: Options) -> CheckReport:
     """A report with no file read: only what was skipped, and whether that fails the check."""
-    skipped = [s for f in oversized if (s := skipped_file(f, options.selection.max_bytes))]
+    limit = options.selection.max_bytes
+    skipped = [entry for f in oversized if (entry := skipped_file(f, limit)) is not None]
     return CheckReport(
         as_of=options.as_of,
         warn_within=options.warn_within,
@@ -298,11 +299,12 @@ def _read_up_to(stream: BinaryIO, at_most: int) -> bytes:
     blocks: list[bytes] = []
     remaining = at_most
     while remaining > 0:
-        block = stream.read(min(remaining, READ_BLOCK))
-        if not block:
-            break
+        asked = min(remaining, READ_BLOCK)
+        block = stream.read(asked)
         blocks.append(block)
         remaining -= len(block)
+        if len(block) < asked:  # a buffered read comes back short only at the end
+            break
     return b"".join(blocks)
 
 

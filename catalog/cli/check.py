@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from catalog.errors import InvalidArgument
 
+T = TypeVar("T")
 FORMAT_HELP = "text (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)."
 
 
@@ -121,13 +122,10 @@ def check_command(
     targets = paths or ["."]
     config = checking.CheckDefaults() if no_config else checking.check_defaults(targets)
     level = arguments.parse_fail_on(fail_on or config.fail_on or "retired")
-    window = warn_within if warn_within is not None else config.warn_within
-    window = 90 if window is None else window
-    strict = strict_provider if strict_provider is not None else bool(config.strict_provider)
-    limit = max_file_bytes if max_file_bytes is not None else config.max_file_bytes
-    limit = checking.MAX_FILE_BYTES if limit is None else limit
-    fail_skipped = fail_on_skipped if fail_on_skipped is not None else config.fail_on_skipped
-    fail_skipped = bool(fail_skipped)
+    window = _chosen(warn_within, config.warn_within, 90)
+    strict = _chosen(strict_provider, config.strict_provider, False)
+    limit = _chosen(max_file_bytes, config.max_file_bytes, checking.MAX_FILE_BYTES)
+    fail_skipped = _chosen(fail_on_skipped, config.fail_on_skipped, False)
     includes = (*config.include, *(include or ()))
     excludes = (*config.exclude, *(exclude or ()))
     day = arguments.parse_date(as_of)
@@ -171,6 +169,13 @@ def check_command(
     else:
         typer.echo(rendered)
     return 1 if report.failed else 0
+
+
+def _chosen(given: T | None, configured: T | None, default: T) -> T:
+    """The command line's value, else the project's, else the default."""
+    if given is not None:
+        return given
+    return configured if configured is not None else default
 
 
 class _progress:
