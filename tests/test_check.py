@@ -609,6 +609,63 @@ def test_the_action_uses_only_options_the_check_has() -> None:
     assert any("upload-sarif" in s.get("uses", "") for s in action["runs"]["steps"])
 
 
+@pytest.mark.slow
+def test_the_actions_script_runs_and_never_scans_its_own_report(
+    tmp_path: Path, seeded_url: str
+) -> None:
+    """The composite action's check step, run by bash as GitHub runs it: the exit code lands
+    in GITHUB_OUTPUT, a file too large is an annotation, `fail-on-skipped` fails on it, and a
+    second run does not find the models named in the first run's SARIF log."""
+    from ruamel.yaml import YAML
+
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+    script = next(s["run"] for s in action["runs"]["steps"] if s.get("id") == "check")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "app.py").write_text('MODEL = "claude-3-5-sonnet-20241022"\n')
+    (repo / "big.py").write_text("x = 1\n" * 400_000)  # 2.4 MB: over the default limit
+    output = tmp_path / "github-output"
+
+    def run(**inputs: str) -> tuple[int, str]:
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "MODEL_CATALOG_DATABASE_URL": seeded_url,
+            "PATHS": ".",
+            "FAIL_ON": "retired",
+            "WARN_WITHIN": "90",
+            "AS_OF": AS_OF,
+            "SARIF_FILE": "model-catalog.sarif",
+            "MAX_FILE_BYTES": "",
+            "FAIL_ON_SKIPPED": "false",
+            "GITHUB_OUTPUT": str(output),
+            **inputs,
+        }
+        output.write_text("")
+        done = subprocess.run(
+            ["bash", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        code = int(output.read_text().strip().removeprefix("exit-code="))
+        assert done.returncode == (0 if code <= 1 else 1)
+        return code, done.stdout
+
+    code, annotations = run()
+    assert code == 1  # the retired reference
+    assert "::error file=app.py," in annotations
+    assert "::warning file=big.py," in annotations and "skipped" in annotations
+    sarif = json.loads((repo / "model-catalog.sarif").read_text())
+    assert [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    ] == ["app.py"]
+    code, annotations = run()  # the first run's SARIF log names the model: never scanned
+    assert annotations.count("::error ") == 1
+    (repo / "app.py").write_text('MODEL = "claude-sonnet-4-6"\n')
+    assert run()[0] == 0
+    assert run(FAIL_ON_SKIPPED="true")[0] == 1
+    assert run(FAIL_ON_SKIPPED="true", MAX_FILE_BYTES="3000000")[0] == 0
+
+
 def test_a_fixed_reference_no_longer_fails(
     tmp_path: Path, seeded_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
