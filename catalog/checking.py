@@ -61,12 +61,13 @@ def report_without_catalog(
     exclude: Sequence[str] = (),
     max_file_bytes: int = MAX_FILE_BYTES,
     fail_on_skipped: bool = False,
+    unread: Sequence[str] = (),
 ) -> CheckReport | None:
     """The report when the paths hold no file to read (files over the size limit listed),
     else None, stopping at the first file to read: a hook with nothing to read opens no
     catalog."""
     from catalog.check.engine import Options, report_without_reading
-    from catalog.check.walk import STDIN, Selection
+    from catalog.check.walk import STDIN, Selection, identities
 
     if STDIN in paths:
         return None
@@ -74,6 +75,7 @@ def report_without_catalog(
         include=tuple(include),
         exclude=tuple(exclude),
         max_bytes=arguments.parse_byte_limit(max_file_bytes, field="max_file_bytes"),
+        unread=identities(unread),
     )
     options = Options(
         as_of=as_of,

@@ -559,6 +559,7 @@ class Catalog:
         strict_provider: bool = False,
         max_file_bytes: int = MAX_BYTES,
         fail_on_skipped: bool = False,
+        unread: Sequence[str | PathLike[str]] = (),
     ) -> CheckReport:
         """References to models in the files under `paths` (`-` is stdin), classified on `as_of`.
 
@@ -567,9 +568,11 @@ class Catalog:
         several providers serve, written with no provider, is read as all of them (the least
         serious decides) instead of as the publisher's own API. A file over `max_file_bytes`
         is not read but listed in `skipped`; `fail_on_skipped` makes that fail the check.
+        `unread` files are never read wherever they are met: the report being written, whose
+        text names every model it found.
         """
         from catalog.check.engine import Deny, Options, run
-        from catalog.check.walk import Selection
+        from catalog.check.walk import Selection, identities
 
         options = Options(
             as_of=arguments.parse_date(as_of),
@@ -581,6 +584,7 @@ class Catalog:
                 include=tuple(include),
                 exclude=tuple(exclude),
                 max_bytes=arguments.parse_byte_limit(max_file_bytes, field="max_file_bytes"),
+                unread=identities(unread),
             ),
             fix=fix,
             dry_run=dry_run,

@@ -666,6 +666,28 @@ def test_the_actions_script_runs_and_never_scans_its_own_report(
     assert run(FAIL_ON_SKIPPED="true", MAX_FILE_BYTES="3000000")[0] == 0
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_the_report_being_written_is_never_scanned(
+    tmp_path: Path, seeded_url: str, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """`-o report` inside the tree checked: the next run does not read the last report (which
+    names every model it found), by the file itself, whatever it is called or how it is named."""
+    (tmp_path / "app.py").write_text('MODEL = "claude-3-5-sonnet-20241022"\n')
+    report = tmp_path / f"report.{fmt}"
+    base = ("check", "--database-url", seeded_url, "--as-of", AS_OF, "--format", fmt)
+    for target in (str(tmp_path), str(report), str(tmp_path / "." / report.name)):
+        run(capsys, *base, str(tmp_path), "-o", str(report))
+        assert report.exists()
+        code, out, _ = run(capsys, *base[:-2], "--format", "json", target, "-o", str(report))
+        assert code in (0, 1)
+        written = json.loads(report.read_text())
+        names = {f["path"] for f in written["findings"]}
+        assert not any(name.endswith(report.name) for name in names), (target, names)
+    run(capsys, *base, str(tmp_path), "-o", str(report))  # a report that names the model
+    code, out, _ = run(capsys, *base[:-2], "--format", "json", str(tmp_path))
+    assert any(f["path"].endswith(report.name) for f in json.loads(out)["findings"])  # control
+
+
 def test_a_fixed_reference_no_longer_fails(
     tmp_path: Path, seeded_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

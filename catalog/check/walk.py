@@ -117,6 +117,18 @@ class Oversized:
 Listed = tuple[str, Path | None] | Oversized  # (display path, file; None for stdin) to read
 
 
+def identities(paths: Sequence[str | os.PathLike[str]]) -> frozenset[tuple[int, int]]:
+    """(device, inode) of each path that exists: what `Selection.unread` compares."""
+    found = set()
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except (OSError, ValueError):
+            continue  # not written yet: nothing to leave unread
+        found.add((status.st_dev, status.st_ino))
+    return frozenset(found)
+
+
 class Unreadable(Exception):
     """A path named explicitly that cannot be examined, and why, in words."""
 
@@ -140,6 +152,8 @@ class Selection:
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     max_bytes: int = MAX_BYTES
+    # (device, inode) of files never read, whatever their name: the report being written
+    unread: frozenset[tuple[int, int]] = frozenset()
     _include: pathspec.GitIgnoreSpec | None = field(default=None, init=False)
     _exclude: pathspec.GitIgnoreSpec | None = field(default=None, init=False)
 
@@ -174,6 +188,8 @@ def iter_files(paths: Sequence[str], selection: Selection) -> Iterator[Listed]:
             relative = root.as_posix().removeprefix("./")
             # pre-commit names files one by one: the project's excludes still apply to them
             if selection.excluded(relative, False) or not selection.included(relative):
+                continue
+            if (found.st_dev, found.st_ino) in selection.unread:
                 continue
             if found.st_size > selection.max_bytes:
                 yield Oversized(given, root, found.st_size)
@@ -242,9 +258,12 @@ def _walk(root: Path, selection: Selection) -> Iterator[Listed]:
                 if not selection.included(relative):
                     continue
                 try:
-                    size = entry.stat().st_size
+                    found = entry.stat()
                 except OSError:
                     continue
+                if (found.st_dev, found.st_ino) in selection.unread:
+                    continue
+                size = found.st_size
                 display = os.path.join(str(root), relative) if str(root) != "." else relative
                 if size > selection.max_bytes:
                     yield Oversized(display, Path(entry.path), size)

@@ -129,6 +129,7 @@ def check_command(
     includes = (*config.include, *(include or ()))
     excludes = (*config.exclude, *(exclude or ()))
     day = arguments.parse_date(as_of)
+    unread = [str(output)] if output is not None else []  # a last run's report names models
     report = checking.report_without_catalog(
         targets,
         as_of=day,
@@ -138,6 +139,7 @@ def check_command(
         exclude=excludes,
         max_file_bytes=limit,
         fail_on_skipped=fail_skipped,
+        unread=unread,
     )
     if report is None:
         from catalog.library import Catalog
@@ -159,6 +161,7 @@ def check_command(
                 strict_provider=strict,
                 max_file_bytes=limit,
                 fail_on_skipped=fail_skipped,
+                unread=unread,
             )
     to_terminal = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     rendered = checking.render_check(report, output_format, colour=to_terminal)
