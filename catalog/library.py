@@ -19,13 +19,19 @@ from sqlalchemy import Engine
 from catalog import arguments
 from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
 from catalog.check.walk import MAX_BYTES
-from catalog.core.convert import architecture_info, model_info, provider_info, source_ref
+from catalog.core.convert import (
+    architecture_info,
+    model_info,
+    provider_info,
+    revision_entry,
+    source_ref,
+)
 from catalog.core.deprecations import deprecation_of, version_deprecations
 from catalog.core.lifecycle import RETIRES_SOON_DAYS, status_on
 from catalog.core.listing import DATED, facet_positions, in_list_order, positions_matching
 from catalog.core.lookup import find_model, find_written, suggest
 from catalog.core.names import name_key
-from catalog.core.records import KEPT_REVISIONS, ModelRec, OfferingRec, RevisionRec
+from catalog.core.records import KEPT_REVISIONS, ModelRec, OfferingRec
 from catalog.core.snapshot import FREEZE_OVER, Snapshot
 from catalog.errors import (
     DatabaseUnavailable,
@@ -229,7 +235,7 @@ class Catalog:
         snapshot = self.snapshot()
         facts = snapshot.facts
         if limit <= len(facts.revisions) or len(facts.revisions) == facts.revision_count:
-            return [_revision_entry(r) for r in facts.revisions[:limit]]
+            return [revision_entry(r) for r in facts.revisions[:limit]]
         with session_scope(reading(self.engine)) as session:
             return read_revisions(session, limit, up_to=snapshot.revision)
 
@@ -739,12 +745,3 @@ class _ModelFilter(NamedTuple):
     pool: Callable[[], Sequence[int] | None]
     # the filters as read, the same for every page of one list
     key: tuple[object, ...]
-
-
-def _revision_entry(revision: RevisionRec) -> RevisionEntry:
-    return RevisionEntry(
-        revision=revision.revision,
-        loaded_at=revision.loaded_at,
-        seed_sha256=revision.seed_sha256,
-        summary=revision.summary,
-    )

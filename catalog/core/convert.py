@@ -14,6 +14,7 @@ from catalog.core.records import (
     ProviderRec,
     ReplacementRec,
     ReportRec,
+    RevisionRec,
     SourceRec,
     VersionRec,
 )
@@ -31,10 +32,20 @@ from catalog.schemas import (
     ProviderInfo,
     ProviderNameForm,
     ReplacementInfo,
+    RevisionEntry,
     SourceRef,
     VersionInfo,
 )
 from catalog.vocabulary import OfferingStatus, ServingMode, Task
+
+
+def revision_entry(revision: RevisionRec) -> RevisionEntry:
+    return RevisionEntry(
+        revision=revision.revision,
+        loaded_at=revision.loaded_at,
+        seed_sha256=revision.seed_sha256,
+        summary=revision.summary,
+    )
 
 
 def source_ref(source: SourceRec) -> SourceRef:
