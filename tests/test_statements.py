@@ -49,6 +49,45 @@ def test_every_read_gives_the_same_rows_sent_ahead_or_in_turn(seeded_url: str) -
         engine.dispose()
 
 
+def test_every_read_gives_the_same_columns_sent_as_columns_or_as_rows(seeded_url: str) -> None:
+    """Sent as columns (one row of arrays on PostgreSQL), every read's columns are the rows'
+    columns, value for value and in the same order, NULLs, dates and booleans included."""
+    engine = reading(make_engine(seeded_url))
+    try:
+        with engine.connect() as connection, connection.begin():
+            compiled = [_compiled(read, connection.dialect) for read in READS]
+            in_turn = Statements(connection)
+            expected = [
+                [list(column) for column in zip(*_rows(in_turn, c.sql), strict=True)] or None
+                for c in compiled
+            ]
+            widths = {c.sql: len(c.fields) for c in compiled}
+            with statements(connection, [c.sql for c in compiled], widths=widths) as sent:
+                got = [_columns(sent, c.sql, len(c.fields)) for c in compiled]
+        for c, rows, columns in zip(compiled, expected, got, strict=True):
+            assert columns == (rows or [[] for _ in c.fields]), c.sql
+    finally:
+        engine.dispose()
+
+
+def _columns(sent: Statements, sql: str, width: int) -> list[list[object]]:
+    columns: list[list[object]] = [[] for _ in range(width)]
+    for part in sent.columns(sql, width):
+        for column, values in zip(columns, part, strict=True):
+            column.extend(values)
+    return columns
+
+
+def test_an_empty_result_sent_as_columns_is_empty_columns(pg_seeded_url: str) -> None:
+    engine = make_engine(pg_seeded_url)
+    sql = "SELECT id, name FROM models WHERE false"
+    try:
+        with engine.connect() as connection, statements(connection, [sql], widths={sql: 2}) as sent:
+            assert _columns(sent, sql, 2) == [[], []]
+    finally:
+        engine.dispose()
+
+
 def test_a_failing_statement_raises_sqlalchemys_error_and_stops_the_rest(
     seeded_url: str,
 ) -> None:
