@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -463,3 +464,64 @@ def test_metrics_sum_over_workers_with_a_multiprocess_directory(tmp_path: Path) 
         assert "model_catalog_snapshot_revision{" in text and 'pid="' in text
     # whichever worker answers the scrape, the count is the sum over both
     assert totals == {40.0}, totals
+
+
+def _per_worker(text: str, name: str) -> dict[str, float]:
+    """pid -> value of one per-worker gauge in a Prometheus text scrape."""
+    found = {}
+    for line in text.splitlines():
+        if line.startswith(name + "{"):
+            labels, value = line.rsplit(" ", 1)
+            pid = labels.split('pid="', 1)[1].split('"', 1)[0]
+            found[pid] = float(value)
+    return found
+
+
+def test_one_scrape_shows_every_workers_revision_and_drops_a_killed_one(tmp_path: Path) -> None:
+    """Several workers share PROMETHEUS_MULTIPROC_DIR: whichever answers the scrape, every
+    worker's revision, age and staleness show (label pid); after a load each moves to the
+    new revision; a SIGKILLed worker's series go (uvicorn starts another, whose appear)."""
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    url = f"sqlite:///{tmp_path / 'catalog.sqlite3'}"
+    env = environment(PROMETHEUS_MULTIPROC_DIR=str(directory))
+    prepared(url, env)
+    options = ("--workers", "2", "--database-url", url, "--reload-seconds", "0.5")
+    with server(*options, env=env) as api, httpx.Client(timeout=10) as client:
+
+        def scrape_until(wanted: Callable[[dict[str, float]], bool], what: str) -> dict[str, float]:
+            deadline = time.monotonic() + 20
+            while True:
+                text = client.get(f"{api.base}/metrics", headers={"Connection": "close"}).text
+                revisions = _per_worker(text, "model_catalog_snapshot_revision")
+                if wanted(revisions):
+                    assert set(_per_worker(text, "model_catalog_stale")) == set(revisions)
+                    assert set(_per_worker(text, "model_catalog_snapshot_age_seconds")) == set(
+                        revisions
+                    )
+                    return revisions
+                assert time.monotonic() < deadline, f"{what}: {revisions}"
+                time.sleep(0.2)
+
+        children = {str(pid) for pid in _children(api.process.pid)}
+        first = scrape_until(lambda r: len(r) == 2 and set(r) <= children, "both workers")
+        assert set(first.values()) == {1.0}
+        workers = set(first)
+
+        changed = tmp_path / "changed.yaml"
+        text = seed_path().read_text(encoding="utf-8")
+        changed.write_text(text.replace(SEED_TITLE, NEW_TITLE), encoding="utf-8")
+        subprocess.run(
+            [*CLI, "load", str(changed), "--database-url", url],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        scrape_until(lambda r: set(r) == workers and set(r.values()) == {2.0}, "both moved on")
+
+        killed = sorted(workers)[0]
+        os.kill(int(killed), signal.SIGKILL)
+        after = scrape_until(
+            lambda r: killed not in r and len(r) == 2, "the killed worker's series gone"
+        )
+        assert set(after.values()) == {2.0}

@@ -45,9 +45,11 @@ def create_app(catalog: Catalog | None = None, *, settings: ApiSettings | None =
         )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with refreshing(catalog, settings.reload_seconds):
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
+        metrics = started.state.metrics
+        async with refreshing(catalog, settings.reload_seconds, metrics.after_check):
             yield
+        metrics.close()
         if owned:
             catalog.close()
 

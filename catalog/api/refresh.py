@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from starlette.concurrency import run_in_threadpool
 
@@ -33,15 +33,16 @@ def _refresh_and_prepare(catalog: Catalog) -> None:
     facet_positions(snapshot)
 
 
-async def _refresh(catalog: Catalog, every: float) -> None:
+async def _refresh(catalog: Catalog, every: float, after_check: Callable[[], None]) -> None:
     while True:
         await asyncio.sleep(every)
-        await _refresh_once(catalog)
+        await _refresh_once(catalog, after_check)
 
 
-async def _refresh_once(catalog: Catalog) -> None:
+async def _refresh_once(catalog: Catalog, after_check: Callable[[], None]) -> None:
     """One check. Whatever goes wrong is logged and counted, and the loop goes on: a refresher
-    that died would leave the worker on its old revision for good, with nothing to say so."""
+    that died would leave the worker on its old revision for good, with nothing to say so.
+    `after_check` runs either way (the metrics of several workers are written then)."""
     try:
         await run_in_threadpool(_refresh_and_prepare, catalog)
     except CatalogError as error:  # requests and /readyz report it; keep trying
@@ -49,12 +50,18 @@ async def _refresh_once(catalog: Catalog) -> None:
     except Exception:
         catalog.reload_failures += 1
         log.exception("catalog revision check failed unexpectedly; trying again")
+    try:
+        after_check()
+    except Exception:
+        log.exception("writing the worker's metrics failed")
 
 
 @contextlib.asynccontextmanager
-async def refreshing(catalog: Catalog, interval: float) -> AsyncIterator[None]:
-    await _refresh_once(catalog)  # the first snapshot, read before the first request
-    task = asyncio.create_task(_refresh(catalog, interval / 2))
+async def refreshing(
+    catalog: Catalog, interval: float, after_check: Callable[[], None] = lambda: None
+) -> AsyncIterator[None]:
+    await _refresh_once(catalog, after_check)  # the first snapshot, before the first request
+    task = asyncio.create_task(_refresh(catalog, interval / 2, after_check))
     catalog.refreshed_in_background = True  # requests never wait on the database now
     try:
         yield
