@@ -521,7 +521,7 @@ def test_one_scrape_shows_every_workers_revision_and_drops_a_killed_one(tmp_path
 
         killed = sorted(workers)[0]
         os.kill(int(killed), signal.SIGKILL)
-        after = scrape_until(
-            lambda r: killed not in r and len(r) == 2, "the killed worker's series gone"
+        scrape_until(  # its replacement shows once it has read its first snapshot
+            lambda r: killed not in r and len(r) == 2 and set(r.values()) == {2.0},
+            "the killed worker's series gone, its replacement's on the new revision",
         )
-        assert set(after.values()) == {2.0}

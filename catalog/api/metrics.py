@@ -73,6 +73,11 @@ class CatalogCollector(Collector):
         yield from (revision, age, stale, failures)
 
 
+def _live_gauge(name: str, text: str) -> Gauge:
+    """A gauge with a series per live worker process (label pid), kept in the shared files."""
+    return Gauge(name, text, registry=None, multiprocess_mode="liveall")
+
+
 class WorkerGauges:
     """Several workers: each one's revision, age and staleness as a series of its own.
 
@@ -87,25 +92,31 @@ class WorkerGauges:
     def __init__(self, catalog: Catalog, directory: str) -> None:
         self.catalog = catalog
         self.directory = directory
-        live: dict[str, object] = {"registry": None, "multiprocess_mode": "liveall"}
-        self.revision = Gauge("model_catalog_snapshot_revision", REVISION_HELP, **live)  # type: ignore[arg-type]
-        self.age = Gauge("model_catalog_snapshot_age_seconds", AGE_HELP, **live)  # type: ignore[arg-type]
-        self.stale = Gauge("model_catalog_stale", STALE_HELP, **live)  # type: ignore[arg-type]
         self.failures = Counter("model_catalog_reload_failures", FAILURES_HELP, registry=None)
         self._failures_written = 0
+        self._gauges: tuple[Gauge, Gauge, Gauge] | None = None
 
     def publish(self) -> None:
-        """Write this worker's values now."""
-        served, seconds = _served(self.catalog)
-        if served is not None:
-            self.revision.set(served)
-        if seconds is not None:
-            self.age.set(seconds)
-        self.stale.set(1.0 if self.catalog.stale else 0.0)
+        """Write this worker's values now. Its gauges exist from its first snapshot on: a
+        worker still starting has no series rather than a revision 0."""
         failures = self.catalog.reload_failures
         if failures > self._failures_written:
             self.failures.inc(failures - self._failures_written)
             self._failures_written = failures
+        served, seconds = _served(self.catalog)
+        if served is None:
+            return
+        if self._gauges is None:
+            self._gauges = (
+                _live_gauge("model_catalog_snapshot_revision", REVISION_HELP),
+                _live_gauge("model_catalog_snapshot_age_seconds", AGE_HELP),
+                _live_gauge("model_catalog_stale", STALE_HELP),
+            )
+        revision, age, stale = self._gauges
+        revision.set(served)
+        if seconds is not None:
+            age.set(seconds)
+        stale.set(1.0 if self.catalog.stale else 0.0)
 
     def forget_the_gone(self) -> None:
         """Drop the series of workers that no longer run (a killed one never said so)."""
