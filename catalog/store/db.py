@@ -111,7 +111,12 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
     return engine
 
 
-ANSWER_SETTING = f"the statement timeout, {STATEMENT_TIMEOUT_VARIABLE}, plus {GRACE_SECONDS:g} s"
+# On top of the statement timeout + grace, for each row of a statement run for many rows.
+SECONDS_PER_ROW = 0.001
+ANSWER_SETTING = (
+    f"the statement timeout, {STATEMENT_TIMEOUT_VARIABLE}, plus {GRACE_SECONDS:g} s, "
+    f"and {SECONDS_PER_ROW * 1000:g} ms a row for a statement run for many rows"
+)
 
 
 def answer_deadline(engine: Engine) -> float | None:
@@ -147,15 +152,28 @@ def _guard_with_deadlines(engine: Engine, timeouts: Timeouts) -> None:
         finally:
             DEADLINES.disarm(dbapi_connection)
 
-    def before_statement(connection: Connection, *_args: Any) -> None:
-        before_ending(connection)
+    def before_statement(
+        connection: Connection,
+        _cursor: Any,
+        _statement: str,
+        parameters: Any,
+        _context: Any,
+        executemany: bool,
+    ) -> None:
+        # One statement for many rows (a load's inserts and updates, one call per table):
+        # each row may take its share on top, so a large load is never cut for its size.
+        rows = len(parameters) if executemany and isinstance(parameters, list | tuple) else 0
+        arm(connection, answer + rows * SECONDS_PER_ROW)
 
     def before_ending(connection: Connection) -> None:
+        arm(connection, answer)
+
+    def arm(connection: Connection, seconds: float) -> None:
         if connection.invalidated or connection.closed:  # nothing will wait on a server
             return
         driver = connection.connection.dbapi_connection
         if driver is not None:
-            DEADLINES.arm(driver, answer, ANSWER_SETTING)
+            DEADLINES.arm(driver, seconds, ANSWER_SETTING)
 
     def before_reset(dbapi_connection: Any, _record: Any, _state: Any) -> None:
         DEADLINES.arm(dbapi_connection, answer, ANSWER_SETTING)
