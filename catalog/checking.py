@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from catalog import arguments
-from catalog.check.walk import MAX_BYTES
+from catalog.check import MAX_BYTES
 from catalog.schemas import CheckReport
 from catalog.vocabulary import FailOn
 

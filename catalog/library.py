@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from catalog import arguments
 from catalog.bootstrap import load_embedded, prepare_embedded, prepare_external
-from catalog.check.walk import MAX_BYTES
+from catalog.check import MAX_BYTES
 from catalog.core.convert import (
     architecture_info,
     model_info,

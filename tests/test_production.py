@@ -47,6 +47,19 @@ def prepared(url: str, env: dict[str, str]) -> None:
         )
 
 
+def load_retitled_seed(url: str, env: dict[str, str], directory: Path) -> None:
+    """`model-catalog load` of the shipped seed with its title changed: a new revision."""
+    changed = directory / "changed.yaml"
+    text = seed_path().read_text(encoding="utf-8")
+    changed.write_text(text.replace(SEED_TITLE, NEW_TITLE), encoding="utf-8")
+    subprocess.run(
+        [*CLI, "load", str(changed), "--database-url", url],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
 def revision_of(outcome: Outcome) -> int:
     assert outcome.headers is not None, outcome.error
     values = outcome.headers.get_list("x-catalog-revision")
@@ -64,15 +77,7 @@ def test_two_replicas_under_load_follow_a_load_without_a_failed_request(tmp_path
             with Load(urls, threads=4) as load:
                 time.sleep(1.0)
                 before = revision_of(load.since(0)[0])
-                changed = tmp_path / "changed.yaml"
-                text = seed_path().read_text(encoding="utf-8")
-                changed.write_text(text.replace(SEED_TITLE, NEW_TITLE), encoding="utf-8")
-                subprocess.run(
-                    [*CLI, "load", str(changed), "--database-url", url],
-                    env=env,
-                    check=True,
-                    capture_output=True,
-                )
+                load_retitled_seed(url, env, tmp_path)
                 loaded = time.monotonic()
                 caught_up = {}
                 for replica in (first, second):
@@ -507,15 +512,7 @@ def test_one_scrape_shows_every_workers_revision_and_drops_a_killed_one(tmp_path
         assert set(first.values()) == {1.0}
         workers = set(first)
 
-        changed = tmp_path / "changed.yaml"
-        text = seed_path().read_text(encoding="utf-8")
-        changed.write_text(text.replace(SEED_TITLE, NEW_TITLE), encoding="utf-8")
-        subprocess.run(
-            [*CLI, "load", str(changed), "--database-url", url],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        load_retitled_seed(url, env, tmp_path)
         scrape_until(lambda r: set(r) == workers and set(r.values()) == {2.0}, "both moved on")
 
         killed = sorted(workers)[0]

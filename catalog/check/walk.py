@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pathspec
 
+from catalog.check import MAX_BYTES
+
 SKIPPED_DIRS = frozenset(
     {
         ".git",
@@ -93,7 +95,6 @@ BINARY_SUFFIXES = frozenset(
         ".safetensors",
     ]
 )
-MAX_BYTES = 2_000_000
 BINARY_PROBE_BYTES = 8192  # a NUL byte in this first block makes a file binary
 STDIN = "-"
 SHOWN_PATH_CHARS = 120  # a path longer than this is shortened in messages

@@ -110,9 +110,8 @@ class Snapshot:
     provider_by_key: Mapping[str, ProviderRec]
     publisher_by_key: Mapping[str, PublisherRec]
     name_forms: tuple[NameFormRec, ...] = ()  # how tools write names, in the seed's order
-    facts: CatalogFacts = field(
-        default_factory=CatalogFacts
-    )  # schema, sources, sizes and history, as read
+    # the schema, sources, sizes and history, read with the records
+    facts: CatalogFacts = field(default_factory=CatalogFacts)
     derived: DerivedIndexes = field(default_factory=lambda: DerivedIndexes())
 
     @classmethod

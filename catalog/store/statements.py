@@ -119,8 +119,6 @@ class _SentAhead(Statements):
     def _send(self, sqls: list[str], in_parts: dict[str, str]) -> None:
         from psycopg.pq import ExecStatus
 
-        # Every aggregate of a query sees the same rows in the same order (`_columnar`); so
-        # that no parallel plan ever has to keep that promise, none is made for this read.
         blocks = self._prepare(sorted(set(in_parts.values())))
         if not isinstance(blocks, dict):  # the sizes could not be read: say why, at once
             if sqls:
